@@ -1,0 +1,245 @@
+/**
+ * Finding module-scoped state in one module: the stores it creates at top level, and every
+ * top-level declaration that reads or writes them (transitively). Those are "stateful" and move
+ * into the context bundle; everything else (types, constants, pure functions, the factories
+ * themselves) stays where it is.
+ */
+import type { CallExpression, Expression, Node, Statement } from '@babel/types';
+import type { Blocker } from '../types.js';
+import { lineColumn } from '../text.js';
+import { declaredNames, freeReferences, patternNames, walk, type References } from './ast.js';
+import type { ModuleSyntax } from './module-syntax.js';
+import type { ParsedFile, Script } from './parse.js';
+
+const STORE_CREATORS = new Set(['writable', 'readable', 'derived']);
+
+export interface TopLevelItem {
+  statement: Statement;
+  /** Local names the statement declares. */
+  declared: string[];
+  refs: References;
+}
+
+export interface StoreModule {
+  file: string;
+  script: Script;
+  /** Local names bound directly to a store. */
+  stores: string[];
+  /** Statements that move into `create…`, in source order. */
+  moved: TopLevelItem[];
+  /** Local names declared by moved statements. */
+  statefulLocals: Set<string>;
+  /** Exported name -> local name, for the exports that join the bundle. */
+  statefulExports: Map<string, string>;
+  /** Reasons found in the module itself why it cannot be migrated. */
+  problems: Blocker[];
+}
+
+/** Cheap text check: can this module create a store at all? */
+export function mayDeclareStores(text: string): boolean {
+  return text.includes('svelte/store') || text.includes('subscribe');
+}
+
+export function findStoreModule(file: ParsedFile, syntax: ModuleSyntax): StoreModule | undefined {
+  const script = file.scripts[0]!;
+  const body = script.ast.program.body;
+  const isStoreCall = storeCallRecogniser(body, syntax);
+
+  const stores: string[] = [];
+  for (const statement of body) {
+    const declaration = unwrapExport(statement);
+    if (declaration?.type !== 'VariableDeclaration') continue;
+    for (const declarator of declaration.declarations) {
+      if (declarator.init && isStoreCall(declarator.init)) stores.push(...patternNames(declarator.id));
+    }
+  }
+  if (stores.length === 0) return undefined;
+
+  const items: TopLevelItem[] = body
+    .filter((statement) => !isModuleSyntaxOnly(statement))
+    .map((statement) => ({ statement, declared: declaredNames(statement), refs: freeReferences(unwrapExport(statement) ?? statement) }));
+
+  const statefulLocals = new Set(stores);
+  const moved = new Set<TopLevelItem>(items.filter((item) => item.declared.some((name) => statefulLocals.has(name))));
+  // Fixpoint: whatever uses state is state; a mutable `let` that stateful code uses is state too.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const item of items) {
+      if (moved.has(item) || item.statement.type === 'ExportDefaultDeclaration') continue;
+      const usesState = [...item.refs.values].some((name) => statefulLocals.has(name));
+      const isMutableUsedByState =
+        unwrapExport(item.statement)?.type === 'VariableDeclaration' &&
+        (unwrapExport(item.statement) as { kind: string }).kind !== 'const' &&
+        [...moved].some((other) => item.declared.some((name) => other.refs.values.has(name)));
+      if (usesState || isMutableUsedByState) {
+        moved.add(item);
+        for (const name of item.declared) statefulLocals.add(name);
+        changed = true;
+      }
+    }
+  }
+
+  const statefulExports = new Map<string, string>();
+  for (const [exported, local] of syntax.localExports) if (statefulLocals.has(local)) statefulExports.set(exported, local);
+
+  const problems = findProblems(file, script, items, moved, statefulLocals, statefulExports);
+  return {
+    file: file.path,
+    script,
+    stores,
+    moved: items.filter((item) => moved.has(item)),
+    statefulLocals,
+    statefulExports,
+    problems,
+  };
+}
+
+function findProblems(
+  file: ParsedFile,
+  script: Script,
+  items: TopLevelItem[],
+  moved: Set<TopLevelItem>,
+  statefulLocals: Set<string>,
+  statefulExports: Map<string, string>,
+): Blocker[] {
+  const problems: Blocker[] = [];
+  const at = (node: Node, reason: string): Blocker => ({ file: file.path, ...lineColumn(file.text, script.offset + node.start!), reason });
+
+  for (const item of items) {
+    const { statement } = item;
+    if (moved.has(item) && statement.type === 'ExportNamedDeclaration' && statement.declaration?.type === 'VariableDeclaration' && statement.declaration.kind !== 'const') {
+      problems.push(at(statement, `exported \`${statement.declaration.kind}\` ${item.declared.join(', ')} holds state; importers see reassignments live, which a context value cannot do, so make it a store or a const first`));
+    }
+    if (!moved.has(item)) {
+      const typeOnlyUse = [...item.refs.typeQueries].find((name) => statefulLocals.has(name));
+      if (typeOnlyUse) {
+        problems.push(at(statement, `this declaration uses \`typeof ${typeOnlyUse}\`, which moves into context; derive the type from the context type instead`));
+      }
+    }
+  }
+  const defaultExport = script.ast.program.body.find(
+    (statement) =>
+      statement.type === 'ExportDefaultDeclaration' ||
+      (statement.type === 'ExportNamedDeclaration' && statement.specifiers.some((specifier) => specifier.exported.type === 'Identifier' && specifier.exported.name === 'default')),
+  );
+  const defaultUsesState = items.some((item) => item.statement.type === 'ExportDefaultDeclaration' && [...item.refs.values].some((name) => statefulLocals.has(name)));
+  if (defaultExport && (statefulExports.has('default') || defaultUsesState)) {
+    problems.push(at(defaultExport, 'the default export holds state; default exports are not moved into context yet, so export it by name and update its importers'));
+  }
+  return problems;
+}
+
+function unwrapExport(statement: Statement): Node | undefined {
+  if (statement.type === 'ExportNamedDeclaration') return statement.declaration ?? undefined;
+  return statement;
+}
+
+function isModuleSyntaxOnly(statement: Statement): boolean {
+  return (
+    statement.type === 'ImportDeclaration' ||
+    statement.type === 'ExportAllDeclaration' ||
+    (statement.type === 'ExportNamedDeclaration' && !statement.declaration) ||
+    statement.type === 'TSTypeAliasDeclaration' ||
+    statement.type === 'TSInterfaceDeclaration' ||
+    (statement.type === 'ExportNamedDeclaration' && (statement.declaration?.type === 'TSTypeAliasDeclaration' || statement.declaration?.type === 'TSInterfaceDeclaration'))
+  );
+}
+
+/**
+ * Recognises calls that create a store: `writable`/`readable`/`derived` from `svelte/store` under
+ * any import form, and calls of factories defined in this module that return a store.
+ */
+function storeCallRecogniser(body: Statement[], syntax: ModuleSyntax): (node: Node) => boolean {
+  const creators = new Set<string>();
+  const namespaces = new Set<string>();
+  for (const statement of syntax.imports) {
+    if (statement.source !== 'svelte/store') continue;
+    for (const name of statement.names) {
+      if (name.typeOnly) continue;
+      if (name.imported === '*') namespaces.add(name.local);
+      else if (STORE_CREATORS.has(name.imported)) creators.add(name.local);
+    }
+  }
+
+  const isCreatorCall = (node: Node): node is CallExpression => {
+    if (node.type !== 'CallExpression') return false;
+    const callee = node.callee;
+    if (callee.type === 'Identifier') return creators.has(callee.name);
+    return (
+      callee.type === 'MemberExpression' &&
+      callee.object.type === 'Identifier' &&
+      namespaces.has(callee.object.name) &&
+      callee.property.type === 'Identifier' &&
+      STORE_CREATORS.has(callee.property.name)
+    );
+  };
+  const isStoreCall = (node: Node): boolean => isCreatorCall(unwrapTypeCast(node));
+
+  // Factories: top-level functions returning a store or an object with `subscribe`. A factory may
+  // call another factory, so repeat until no new factory appears.
+  const functions = topLevelFunctions(body);
+  for (let found = true; found; ) {
+    found = false;
+    for (const [name, fn] of functions) {
+      if (creators.has(name) || !returnsStore(fn, isStoreCall)) continue;
+      creators.add(name);
+      found = true;
+    }
+  }
+  return isStoreCall;
+}
+
+function unwrapTypeCast(node: Node): Node {
+  while (node.type === 'TSAsExpression' || node.type === 'TSSatisfiesExpression' || node.type === 'TSNonNullExpression' || node.type === 'ParenthesizedExpression') {
+    node = node.expression;
+  }
+  return node;
+}
+
+type FunctionNode = Extract<Node, { type: 'FunctionDeclaration' | 'FunctionExpression' | 'ArrowFunctionExpression' }>;
+
+function topLevelFunctions(body: Statement[]): Map<string, FunctionNode> {
+  const functions = new Map<string, FunctionNode>();
+  for (const statement of body) {
+    const declaration = unwrapExport(statement);
+    if (declaration?.type === 'FunctionDeclaration' && declaration.id) functions.set(declaration.id.name, declaration);
+    if (declaration?.type === 'VariableDeclaration') {
+      for (const declarator of declaration.declarations) {
+        const init = declarator.init && unwrapTypeCast(declarator.init);
+        if (declarator.id.type === 'Identifier' && (init?.type === 'ArrowFunctionExpression' || init?.type === 'FunctionExpression')) {
+          functions.set(declarator.id.name, init);
+        }
+      }
+    }
+  }
+  return functions;
+}
+
+/** Does `fn` return a store: a store call, a local bound to one, or an object with `subscribe`? */
+function returnsStore(fn: FunctionNode, isStoreCall: (node: Node) => boolean): boolean {
+  const storeLocals = new Set<string>();
+  const returned: Expression[] = [];
+  if (fn.body.type !== 'BlockStatement') returned.push(fn.body);
+  else {
+    walk(fn.body, (node) => {
+      if (node !== fn.body && /Function|Class/.test(node.type)) return false;
+      if (node.type === 'ReturnStatement' && node.argument) returned.push(node.argument);
+      if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier' && node.init && isStoreCall(node.init)) storeLocals.add(node.id.name);
+    });
+  }
+  return returned.some((expression) => {
+    const value = unwrapTypeCast(expression);
+    if (isStoreCall(value)) return true;
+    if (value.type === 'Identifier') return storeLocals.has(value.name);
+    return (
+      value.type === 'ObjectExpression' &&
+      value.properties.some(
+        (property) =>
+          (property.type === 'ObjectProperty' || property.type === 'ObjectMethod') &&
+          !property.computed &&
+          property.key.type === 'Identifier' &&
+          property.key.name === 'subscribe',
+      )
+    );
+  });
+}

@@ -1,0 +1,104 @@
+/**
+ * Parsing: one JS/TS parser (jscodeshift's `ts` parser) for every piece of script, and
+ * `svelte/compiler` only to find where the scripts of a component are.
+ */
+import { createRequire } from 'node:module';
+import type { File as BabelFile } from '@babel/types';
+import { parse as parseSvelte } from 'svelte/compiler';
+import { MigrationError } from '../errors.js';
+import { lineColumn } from '../text.js';
+
+const require = createRequire(import.meta.url);
+const tsParser = (require('jscodeshift/parser/ts.js') as () => { parse(code: string): BabelFile })();
+
+export type ScriptKind =
+  /** A whole `.js`/`.ts` file. */
+  | 'module'
+  /** The instance `<script>` of a component: runs once per component instance, so context works there. */
+  | 'instance'
+  /** `<script module>` / `<script context="module">`: runs once per process, like a module. */
+  | 'component-module';
+
+export interface Script {
+  kind: ScriptKind;
+  /** Where the script's code starts in its file; AST offsets are relative to it. */
+  offset: number;
+  code: string;
+  ast: BabelFile;
+  lang: 'ts' | 'js';
+}
+
+export interface ParsedFile {
+  path: string;
+  text: string;
+  isComponent: boolean;
+  scripts: Script[];
+  /** For components: where a new instance script may go (after a module script, else the file start). */
+  instanceInsertAt: number;
+}
+
+export function isComponentPath(path: string): boolean {
+  return path.endsWith('.svelte');
+}
+
+export function isScriptPath(path: string): boolean {
+  return /\.(?:[cm]?[jt]s)$/.test(path) && !path.endsWith('.d.ts');
+}
+
+/** Parses a script's code on its own; offsets in errors are mapped back into `fileText` at `offset`. */
+export function parseScriptCode(path: string, fileText: string, code: string, offset: number): BabelFile {
+  try {
+    return tsParser.parse(code);
+  } catch (error) {
+    const position = typeof (error as { pos?: unknown }).pos === 'number' ? (error as { pos: number }).pos : 0;
+    const { line, column } = lineColumn(fileText, offset + position);
+    const message = String((error as Error).message).replace(/\s*\(\d+:\d+\)$/, '');
+    throw new MigrationError(path, line, column, `cannot parse: ${message}`);
+  }
+}
+
+export function parseFile(path: string, text: string): ParsedFile {
+  if (!isComponentPath(path)) {
+    const ast = parseScriptCode(path, text, text, 0);
+    const lang = /\.[cm]?ts$/.test(path) ? 'ts' : 'js';
+    return { path, text, isComponent: false, scripts: [{ kind: 'module', offset: 0, code: text, ast, lang }], instanceInsertAt: 0 };
+  }
+
+  let root: ReturnType<typeof parseSvelte>;
+  try {
+    root = parseSvelte(text, { modern: true });
+  } catch (error) {
+    const start = (error as { start?: { line: number; column: number } }).start;
+    const message = String((error as Error).message).split('\n')[0];
+    throw new MigrationError(path, start?.line ?? 1, (start?.column ?? 0) + 1, `cannot parse: ${message}`);
+  }
+
+  const scripts: Script[] = [];
+  for (const [kind, node] of [
+    ['component-module', root.module],
+    ['instance', root.instance],
+  ] as const) {
+    if (!node) continue;
+    const { start, end } = node.content as unknown as { start: number; end: number };
+    const code = text.slice(start, end);
+    const lang = scriptLang(node.attributes as unknown as ScriptAttribute[]);
+    scripts.push({ kind, offset: start, code, ast: parseScriptCode(path, text, code, start), lang });
+  }
+  const moduleEnd = root.module ? (root.module as unknown as { end: number }).end : 0;
+  return { path, text, isComponent: true, scripts, instanceInsertAt: moduleEnd };
+}
+
+interface ScriptAttribute {
+  name: string;
+  value: true | Array<{ type: string; data?: string }>;
+}
+
+function scriptLang(attributes: ScriptAttribute[]): 'ts' | 'js' {
+  const lang = attributes.find((attribute) => attribute.name === 'lang');
+  const value = lang && lang.value !== true ? lang.value.map((part) => part.data ?? '').join('') : '';
+  return value === 'ts' || value === 'typescript' ? 'ts' : 'js';
+}
+
+export function instanceScript(file: ParsedFile): Script | undefined {
+  return file.scripts.find((script) => script.kind === 'instance');
+}

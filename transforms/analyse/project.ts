@@ -1,0 +1,141 @@
+/**
+ * Project discovery: what SvelteKit would know about the app before it resolves a single import.
+ * `svelte.config.js` is read statically (it is never executed: `migrate` is pure).
+ */
+import { posix } from 'node:path';
+import type { Node, ObjectExpression } from '@babel/types';
+import type { MigrateOptions, ProjectFiles } from '../types.js';
+import { parseScriptCode } from './parse.js';
+
+export interface Alias {
+  /** `$lib`, `@ui`, or `@utils/*` without the star. */
+  find: string;
+  /** Project-relative target path, without trailing slash. */
+  replacement: string;
+  /** `key/*` aliases match only paths inside the directory, not the directory itself. */
+  subpathsOnly: boolean;
+}
+
+export interface Project {
+  routesDir: string;
+  libDir: string;
+  aliases: Alias[];
+  typescript: boolean;
+  svelteMajor: number;
+  keyModule: string;
+  rootLayout: string;
+}
+
+const SVELTE_CONFIG_NAMES = ['svelte.config.js', 'svelte.config.mjs', 'svelte.config.ts'];
+
+export function discoverProject(files: ProjectFiles, options: MigrateOptions): Project {
+  const kit = readKitConfig(files);
+  const routesDir = normalise(stringAt(kit, ['files', 'routes']) ?? 'src/routes');
+  const libDir = normalise(stringAt(kit, ['files', 'lib']) ?? 'src/lib');
+  const typescript = files.has('tsconfig.json') || [...files.keys()].some((path) => path.startsWith('src/') && /(?<!\.d)\.ts$/.test(path));
+
+  const aliases: Alias[] = [{ find: '$lib', replacement: libDir, subpathsOnly: false }];
+  const aliasObject = propertyAt(kit, ['alias']);
+  if (aliasObject?.type === 'ObjectExpression') {
+    for (const property of aliasObject.properties) {
+      if (property.type !== 'ObjectProperty') continue;
+      const key = property.key.type === 'Identifier' ? property.key.name : staticString(property.key);
+      const target = staticString(property.value);
+      if (key === undefined || target === undefined) continue;
+      const subpathsOnly = key.endsWith('/*');
+      aliases.push({
+        find: subpathsOnly ? key.slice(0, -2) : key,
+        replacement: normalise(target.replace(/\/\*$/, '')),
+        subpathsOnly,
+      });
+    }
+  }
+
+  const extension = typescript ? 'ts' : 'js';
+  return {
+    routesDir,
+    libDir,
+    aliases,
+    typescript,
+    svelteMajor: svelteMajorVersion(files),
+    keyModule: normalise(options.keyModule ?? `${libDir}/context-keys.${extension}`),
+    rootLayout: `${routesDir}/+layout.svelte`,
+  };
+}
+
+function normalise(path: string): string {
+  return posix.normalize(path.replace(/\\/g, '/')).replace(/^\.\//, '').replace(/\/$/, '');
+}
+
+/** The major version of `svelte` the app depends on; 5 when it cannot be told. */
+function svelteMajorVersion(files: ProjectFiles): number {
+  const manifest = files.get('package.json');
+  if (!manifest) return 5;
+  try {
+    const pkg = JSON.parse(manifest) as Record<string, Record<string, string> | undefined>;
+    const range = pkg.dependencies?.svelte ?? pkg.devDependencies?.svelte ?? pkg.peerDependencies?.svelte;
+    const major = range ? /(\d+)/.exec(range)?.[1] : undefined;
+    return major ? Number(major) : 5;
+  } catch {
+    return 5;
+  }
+}
+
+/** The object literal behind `kit` in `svelte.config.js`, if it can be read without running it. */
+function readKitConfig(files: ProjectFiles): ObjectExpression | undefined {
+  const configPath = SVELTE_CONFIG_NAMES.find((name) => files.has(name));
+  if (!configPath) return undefined;
+  const text = files.get(configPath)!;
+  let program;
+  try {
+    program = parseScriptCode(configPath, text, text, 0).program;
+  } catch {
+    return undefined;
+  }
+  const topLevelObjects = new Map<string, Node>();
+  let exported: Node | undefined;
+  for (const statement of program.body) {
+    if (statement.type === 'VariableDeclaration') {
+      for (const declarator of statement.declarations) {
+        if (declarator.id.type === 'Identifier' && declarator.init) topLevelObjects.set(declarator.id.name, declarator.init);
+      }
+    }
+    if (statement.type === 'ExportDefaultDeclaration') exported = statement.declaration;
+  }
+  const resolve = (node: Node | undefined): Node | undefined => {
+    while (node && (node.type === 'TSSatisfiesExpression' || node.type === 'TSAsExpression')) node = node.expression;
+    return node?.type === 'Identifier' ? resolve(topLevelObjects.get(node.name)) : node;
+  };
+  const config = resolve(exported);
+  if (config?.type !== 'ObjectExpression') return undefined;
+  const kit = resolve(propertyAt(config, ['kit']));
+  return kit?.type === 'ObjectExpression' ? kit : undefined;
+}
+
+function propertyAt(object: ObjectExpression | undefined, path: string[]): Node | undefined {
+  let node: Node | undefined = object;
+  for (const key of path) {
+    if (node?.type !== 'ObjectExpression') return undefined;
+    const property: Node | undefined = node.properties.find(
+      (candidate) => candidate.type === 'ObjectProperty' && !candidate.computed && ((candidate.key.type === 'Identifier' && candidate.key.name === key) || staticString(candidate.key) === key),
+    );
+    node = property?.type === 'ObjectProperty' ? (property.value as Node) : undefined;
+  }
+  return node;
+}
+
+function stringAt(object: ObjectExpression | undefined, path: string[]): string | undefined {
+  const node = propertyAt(object, path);
+  return node ? staticString(node) : undefined;
+}
+
+/** A string known without running code: literals, and `path.resolve('src/x')`-style calls. */
+function staticString(node: Node): string | undefined {
+  if (node.type === 'StringLiteral') return node.value;
+  if (node.type === 'TemplateLiteral' && node.expressions.length === 0) return node.quasis[0]?.value.cooked ?? undefined;
+  if (node.type === 'CallExpression') {
+    const parts = node.arguments.map((argument) => (argument.type === 'Identifier' && argument.name === '__dirname' ? '.' : staticString(argument as Node)));
+    if (parts.length > 0 && parts.every((part): part is string => part !== undefined)) return posix.join(...parts);
+  }
+  return undefined;
+}

@@ -1,0 +1,49 @@
+/** Project files keyed by POSIX path relative to the project root (`src/lib/cart.ts`). */
+export type ProjectFiles = ReadonlyMap<string, string>;
+
+export interface MigrateOptions {
+  /** Where the generated key module goes, relative to the project root. Default: `<lib>/context-keys.ts` (`.js` in JS projects). */
+  keyModule?: string;
+}
+
+/** A place in a file, 1-based line and column as editors show them. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface Blocker extends SourceLocation {
+  /** What stops the migration and what to do about it, as a sentence a person can act on. */
+  reason: string;
+}
+
+export interface StoreModuleReport {
+  file: string;
+  status: 'migrated' | 'blocked';
+  /** Exported names that move into the context bundle. */
+  stateful: string[];
+  blockers: Blocker[];
+}
+
+export interface FileChange {
+  file: string;
+  change: 'created' | 'modified';
+}
+
+export interface FileError extends SourceLocation {
+  message: string;
+}
+
+export interface MigrationReport {
+  storeModules: StoreModuleReport[];
+  files: FileChange[];
+  /** Files that could not be read or parsed; they are left byte-identical. */
+  errors: FileError[];
+}
+
+export interface MigrationResult {
+  /** New content of every created or modified file; files not listed are unchanged. */
+  files: Map<string, string>;
+  report: MigrationReport;
+}
