@@ -1,0 +1,80 @@
+/**
+ * Every file of the project, parsed at most once and only when asked for. Files that cannot be
+ * parsed are remembered with their error and never edited.
+ */
+import { MigrationError } from '../errors.js';
+import type { FileError, ProjectFiles } from '../types.js';
+import type { Project } from './project.js';
+import { readModuleSyntax, type ModuleSyntax } from './module-syntax.js';
+import { parseFile, type ParsedFile, type Script } from './parse.js';
+import { resolveImport } from './resolve.js';
+
+export class SourceIndex {
+  private readonly parsed = new Map<string, ParsedFile | null>();
+  private readonly syntaxes = new Map<Script, ModuleSyntax>();
+  readonly errors = new Map<string, FileError>();
+
+  constructor(
+    readonly files: ProjectFiles,
+    readonly project: Project,
+  ) {}
+
+  /** The parsed file, or undefined if it does not exist or cannot be parsed (see `errors`). */
+  get(path: string): ParsedFile | undefined {
+    if (!this.parsed.has(path)) {
+      const text = this.files.get(path);
+      let result: ParsedFile | null = null;
+      if (text !== undefined) {
+        try {
+          result = parseFile(path, text);
+        } catch (error) {
+          if (!(error instanceof MigrationError)) throw error;
+          this.errors.set(path, { file: error.file, line: error.line, column: error.column, message: error.reason });
+        }
+      }
+      this.parsed.set(path, result);
+    }
+    return this.parsed.get(path) ?? undefined;
+  }
+
+  syntax(script: Script): ModuleSyntax {
+    let syntax = this.syntaxes.get(script);
+    if (!syntax) this.syntaxes.set(script, (syntax = readModuleSyntax(script)));
+    return syntax;
+  }
+
+  resolve(specifier: string, importer: string): string | undefined {
+    return resolveImport(specifier, importer, this.project, this.files);
+  }
+
+  /** Which module really declares export `name` of `modulePath`, following re-exports and barrels. */
+  resolveExport(modulePath: string, name: string, seen = new Set<string>()): { module: string; exported: string } | undefined {
+    const key = `${modulePath}\0${name}`;
+    if (seen.has(key)) return undefined;
+    seen.add(key);
+    const file = this.get(modulePath);
+    if (!file || file.isComponent) return file ? { module: modulePath, exported: name } : undefined;
+    const syntax = this.syntax(file.scripts[0]!);
+
+    const local = syntax.localExports.get(name);
+    if (local !== undefined) {
+      // `import { cart } from './cart'; export { cart }` re-exports an import.
+      for (const statement of syntax.imports) {
+        const imported = statement.names.find((candidate) => candidate.local === local && !candidate.typeOnly);
+        const target = imported && this.resolve(statement.source, modulePath);
+        if (imported && target && imported.imported !== '*') return this.resolveExport(target, imported.imported, seen);
+      }
+      return { module: modulePath, exported: name };
+    }
+    for (const reExport of syntax.reExports) {
+      const named = reExport.names.find((candidate) => candidate.exported === name && !candidate.typeOnly);
+      const target = (named || reExport.star === 'all') && this.resolve(reExport.source, modulePath);
+      if (!target) continue;
+      if (named) return this.resolveExport(target, named.imported, seen);
+      if (name === 'default') continue;
+      const found = this.resolveExport(target, name, seen);
+      if (found) return found;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * Rewrites a store module: the stateful declarations move, text kept, into `create…()`; the module
+ * gains `init…Context()` (create + setContext) and `get…Context()` (getContext). Stateless code
+ * keeps its place.
+ *
+ *   export const cart = writable([]);        function createCartContext() {
+ *   export function addItem(i) {       ->      const cart = writable([]);
+ *     cart.update(...)                         function addItem(i) { … }
+ *   }                                          return { cart, addItem };
+ *                                            }
+ *                                            export function initCartContext() { … }
+ *                                            export function getCartContext() { … }
+ */
+import type { Node, Statement } from '@babel/types';
+import type { Project } from '../analyse/project.js';
+import { importSpecifier } from '../analyse/resolve.js';
+import { walk } from '../analyse/ast.js';
+import type { ModulePlan } from '../plan.js';
+import { lineEndAfter, lineStartOf, unusedName } from '../text.js';
+import { endOf, insertAfterImports, quoted, rewriteSpecifierList, startOf, statement, statementLineRange, type ScriptEditor } from './script-edits.js';
+
+export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, project: Project): void {
+  const { module, names } = plan;
+  const { style } = editor;
+  const eol = style.eol;
+
+  const pieces = module.moved.map((item) => movedPiece(editor, item.statement));
+  const body = pieces.map((piece, i) => (i > 0 && piece.blankLineBefore ? eol : '') + piece.code).join(eol);
+  const entries = [...module.statefulExports].map(([exported, local]) => (exported === local ? local : `${exported}: ${local}`));
+  const returned = statement(style, `${style.indent}return { ${entries.join(', ')} }`);
+
+  const svelteImports = ensureSvelteImports(editor);
+  const create = [`function ${names.create}() {`, body, '', returned, '}'].join(eol);
+  const api = (project.typescript && editor.script.lang === 'ts' ? typedApi : jsDocApi)(plan, svelteImports, editor);
+  const replacement = [create, ...api].join(eol + eol) + eol;
+
+  const [first, ...rest] = pieces;
+  editor.edits.overwrite(first!.removeStart, first!.removeEnd, replacement);
+  for (const piece of rest) editor.edits.remove(piece.removeStart, piece.removeEnd);
+
+  removeFromExportLists(editor, module.statefulLocals);
+  insertAfterImports(editor, [
+    ...svelteImports.newImport,
+    statement(style, `import { ${names.key} } from ${quoted(style, importSpecifier(module.file, project.keyModule, project))}`),
+  ]);
+}
+
+interface MovedPiece {
+  /** The statement's text without `export`, indented one level, comments included. */
+  code: string;
+  removeStart: number;
+  removeEnd: number;
+  blankLineBefore: boolean;
+}
+
+function movedPiece(editor: ScriptEditor, node: Statement): MovedPiece {
+  const { text } = editor;
+  const start = startOf(editor, node);
+  const commentStart = ownLineComments(editor, node)[0];
+  const pieceStart = commentStart ?? start;
+  let end = endOf(editor, node);
+  const sameLineComment = /^[ \t]*\/\/[^\n]*?(?=\r?\n|$)/.exec(text.slice(end));
+  if (sameLineComment) end += sameLineComment[0].length;
+
+  const inner = node.type === 'ExportNamedDeclaration' && node.declaration ? node.declaration : node;
+  const templates = templateRanges(editor, inner);
+  const comments = pieceStart < start ? indentLines(editor, pieceStart, start, templates) : '';
+  const code = comments + indentLines(editor, startOf(editor, inner), end, templates);
+
+  const [removeStart, lineEnd] = statementLineRange(editor, pieceStart, end);
+  // Take one blank line along when the statement sat between two, so no double gap is left behind.
+  const previousLine = text.slice(lineStartOf(text, Math.max(removeStart - 1, 0)), removeStart);
+  const nextLineEnd = lineEndAfter(text, lineEnd);
+  const removeEnd = /^\r?\n$/.test(previousLine) && /^[ \t]*\r?\n$/.test(text.slice(lineEnd, nextLineEnd)) ? nextLineEnd : lineEnd;
+  return { code, removeStart, removeEnd, blankLineBefore: /^\r?\n$/.test(previousLine) };
+}
+
+/** Leading comments of a statement that stand on their own lines (not a trailing comment of the line before). */
+function ownLineComments(editor: ScriptEditor, node: Node): number[] {
+  const starts: number[] = [];
+  for (const comment of node.leadingComments ?? []) {
+    const start = editor.script.offset + comment.start!;
+    if (/^[ \t]*$/.test(editor.text.slice(lineStartOf(editor.text, start), start))) starts.push(start);
+  }
+  return starts;
+}
+
+/** Ranges inside template literals, where a new indentation would change the string. */
+function templateRanges(editor: ScriptEditor, node: Node): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  walk(node, (child) => {
+    if (child.type === 'TemplateElement') ranges.push([startOf(editor, child), endOf(editor, child)]);
+  });
+  return ranges;
+}
+
+/** Text of [start, end) with one more indentation level on every line that starts outside a template. */
+function indentLines(editor: ScriptEditor, start: number, end: number, templates: Array<[number, number]>): string {
+  const { text, style } = editor;
+  let result = style.indent;
+  for (let i = start; i < end; i++) {
+    const char = text[i]!;
+    result += char;
+    if (char !== '\n' || i + 1 >= end) continue;
+    const lineStart = i + 1;
+    const insideTemplate = templates.some(([from, to]) => lineStart > from && lineStart <= to);
+    const blank = /^[ \t]*(?:\r?\n|$)/.test(text.slice(lineStart, Math.min(end, lineEndAfter(text, lineStart))));
+    if (!insideTemplate && !blank) result += style.indent;
+  }
+  return result;
+}
+
+interface SvelteImports {
+  getContext: string;
+  setContext: string;
+  /** A new `import { … } from 'svelte'` line, when the module had none to extend. */
+  newImport: string[];
+}
+
+/** Makes `getContext` and `setContext` available, extending an existing `import … from 'svelte'`. */
+function ensureSvelteImports(editor: ScriptEditor): SvelteImports {
+  const { script, style } = editor;
+  const existing = script.ast.program.body.find(
+    (node): node is Extract<Statement, { type: 'ImportDeclaration' }> => node.type === 'ImportDeclaration' && node.source.value === 'svelte' && node.importKind !== 'type',
+  );
+  const local = (name: string): string | undefined =>
+    existing?.specifiers.find((specifier) => specifier.type === 'ImportSpecifier' && specifier.importKind !== 'type' && (specifier.imported.type === 'Identifier' ? specifier.imported.name : specifier.imported.value) === name)?.local.name;
+  const result: SvelteImports = { getContext: local('getContext') ?? '', setContext: local('setContext') ?? '', newImport: [] };
+  const missing: string[] = [];
+  for (const name of ['getContext', 'setContext'] as const) {
+    if (result[name]) continue;
+    const alias = unusedName(name, [script.code]);
+    result[name] = alias;
+    missing.push(alias === name ? name : `${name} as ${alias}`);
+  }
+  if (missing.length === 0) return result;
+  if (existing && existing.specifiers.some((specifier) => specifier.type === 'ImportSpecifier')) {
+    const named = existing.specifiers.filter((specifier) => specifier.type === 'ImportSpecifier');
+    rewriteSpecifierList(editor, existing, [...named, ...missing]);
+  } else {
+    result.newImport.push(statement(style, `import { ${missing.join(', ')} } from ${quoted(style, 'svelte')}`));
+  }
+  return result;
+}
+
+function typedApi({ names }: ModulePlan, svelte: SvelteImports, { style }: ScriptEditor): string[] {
+  const { eol, indent } = style;
+  return [
+    statement(style, `export type ${names.type} = ReturnType<typeof ${names.create}>`),
+    [
+      `/** Creates this module's state for the current request; call it once, in the root layout. */`,
+      `export function ${names.init}(): ${names.type} {`,
+      `${indent}${statement(style, `return ${svelte.setContext}(${names.key}, ${names.create}())`)}`,
+      '}',
+    ].join(eol),
+    [
+      `/** This request's state; call it at the top level of a component's script. */`,
+      `export function ${names.get}(): ${names.type} {`,
+      `${indent}${statement(style, `return ${svelte.getContext}<${names.type}>(${names.key})`)}`,
+      '}',
+    ].join(eol),
+  ];
+}
+
+function jsDocApi({ names }: ModulePlan, svelte: SvelteImports, { style }: ScriptEditor): string[] {
+  const { eol, indent } = style;
+  return [
+    `/** @typedef {ReturnType<typeof ${names.create}>} ${names.type} */`,
+    [
+      `/**`,
+      ` * Creates this module's state for the current request; call it once, in the root layout.`,
+      ` * @returns {${names.type}}`,
+      ` */`,
+      `export function ${names.init}() {`,
+      `${indent}${statement(style, `return ${svelte.setContext}(${names.key}, ${names.create}())`)}`,
+      '}',
+    ].join(eol),
+    [
+      `/**`,
+      ` * This request's state; call it at the top level of a component's script.`,
+      ` * @returns {${names.type}}`,
+      ` */`,
+      `export function ${names.get}() {`,
+      `${indent}${statement(style, `return ${svelte.getContext}(${names.key})`)}`,
+      '}',
+    ].join(eol),
+  ];
+}
+
+/** `export { cart, TAX }` loses the names that moved into the bundle. */
+function removeFromExportLists(editor: ScriptEditor, statefulLocals: Set<string>): void {
+  for (const node of editor.script.ast.program.body) {
+    if (node.type !== 'ExportNamedDeclaration' || node.source || node.declaration) continue;
+    const kept = node.specifiers.filter((specifier) => !(specifier.type === 'ExportSpecifier' && statefulLocals.has(specifier.local.name)));
+    if (kept.length !== node.specifiers.length) rewriteSpecifierList(editor, node, kept);
+  }
+}

@@ -1,0 +1,19 @@
+/** The context key module: one `Symbol` per migrated store module, shared by its init and get. */
+import type { Project } from '../analyse/project.js';
+import type { ModulePlan } from '../plan.js';
+import { detectStyle } from '../text.js';
+import type { FileEdits } from './file-edits.js';
+import { quoted, statement } from './script-edits.js';
+
+export function addContextKeys(edits: FileEdits, plans: ModulePlan[], project: Project): void {
+  const path = project.keyModule;
+  const existing = edits.files.get(path);
+  const style = detectStyle(existing ?? '');
+  const lines = plans.map(({ names }) => statement(style, `export const ${names.key} = Symbol(${quoted(style, names.label)})`));
+  if (existing === undefined) {
+    edits.create(path, lines.join(style.eol) + style.eol);
+    return;
+  }
+  const separator = existing === '' || existing.endsWith('\n') ? '' : style.eol;
+  edits.forFile(path).append(separator + lines.join(style.eol) + style.eol);
+}

@@ -1,0 +1,63 @@
+/**
+ * The root layout inits every migrated module first thing in its instance script, so each request
+ * gets fresh state before any page or component asks for it. The layout (or its script) is created
+ * when missing; where the layout itself uses a store it destructures from the init call.
+ */
+import type { Project } from '../analyse/project.js';
+import { importSpecifier } from '../analyse/resolve.js';
+import type { ConsumerUse, ModulePlan } from '../plan.js';
+import { detectStyle, unusedName, type CodeStyle } from '../text.js';
+import { contextCallLine, rewriteConsumerImports, type ContextCall } from './consumer.js';
+import { insertAfterImports, quoted, statement } from './script-edits.js';
+import type { FileEdits } from './file-edits.js';
+
+/** Adds the init calls for `plans` (in init order) to the root layout, creating what is missing. */
+export function initInRootLayout(edits: FileEdits, plans: ModulePlan[], uses: ConsumerUse[], project: Project): void {
+  const path = project.rootLayout;
+  const layout = edits.index.get(path);
+  const instance = layout?.scripts.find((script) => script.kind === 'instance');
+
+  if (layout && instance) {
+    const editor = edits.editor(layout, instance);
+    const calls = rewriteConsumerImports(editor, uses, 'init');
+    const { imports, lines } = initLines(editor.style, instance.code, plans, calls, project);
+    insertAfterImports(editor, [...imports, '', ...lines]);
+    return;
+  }
+
+  const existing = edits.files.get(path);
+  const style = detectStyle(existing ?? '', { indent: '\t' });
+  const { imports, lines } = initLines(style, '', plans, [], project);
+  const { eol, indent } = style;
+  const body = [...imports, '', ...lines];
+  if (existing === undefined && project.svelteMajor >= 5) body.push('', statement(style, 'let { children } = $props()'));
+  const open = project.typescript ? '<script lang="ts">' : '<script>';
+  const script = [open, ...body.map((line) => (line ? indent + line : '')), '</script>'].join(eol);
+
+  if (existing === undefined) {
+    const markup = project.svelteMajor >= 5 ? '{@render children()}' : '<slot />';
+    edits.create(path, script + eol + eol + markup + eol);
+    return;
+  }
+  // A layout with markup only: the new script goes first (after a module script, if any).
+  const at = layout?.instanceInsertAt ?? 0;
+  edits.forFile(path).appendLeft(at, at === 0 ? script + eol + eol : eol + eol + script);
+}
+
+function initLines(style: CodeStyle, scriptCode: string, plans: ModulePlan[], calls: ContextCall[], project: Project): { imports: string[]; lines: string[] } {
+  const imports: string[] = [];
+  const lines: string[] = [];
+  const taken = new Set(calls.map((call) => call.callee));
+  for (const plan of plans) {
+    let call = calls.find((candidate) => candidate.plan === plan);
+    if (!call) {
+      const callee = unusedName(plan.names.init, [scriptCode], taken);
+      taken.add(callee);
+      const specifier = callee === plan.names.init ? callee : `${plan.names.init} as ${callee}`;
+      imports.push(statement(style, `import { ${specifier} } from ${quoted(style, importSpecifier(project.rootLayout, plan.module.file, project))}`));
+      call = { plan, callee, bindings: [] };
+    }
+    lines.push(contextCallLine(style, call));
+  }
+  return { imports, lines };
+}

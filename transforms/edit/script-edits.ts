@@ -1,0 +1,121 @@
+/**
+ * Edits inside one script, shared by every rewrite: specifier lists, whole statements, new lines
+ * after the imports. Offsets are the original file's; `script.offset` maps AST offsets to them.
+ */
+import type MagicString from 'magic-string';
+import type { Node } from '@babel/types';
+import type { Script } from '../analyse/parse.js';
+import { indentationAt, lineEndAfter, lineStartOf, type CodeStyle } from '../text.js';
+
+export interface ScriptEditor {
+  text: string;
+  script: Script;
+  edits: MagicString;
+  style: CodeStyle;
+}
+
+export const startOf = (editor: ScriptEditor, node: Node): number => editor.script.offset + node.start!;
+export const endOf = (editor: ScriptEditor, node: Node): number => editor.script.offset + node.end!;
+
+/** The end of the script's code, in file offsets. */
+const scriptEnd = (editor: ScriptEditor): number => editor.script.offset + editor.script.code.length;
+
+/** Removes a statement with its line when it stands alone on it. */
+export function removeStatement(editor: ScriptEditor, node: Node): void {
+  const [start, end] = statementLineRange(editor, startOf(editor, node), endOf(editor, node));
+  editor.edits.remove(start, end);
+}
+
+/** [start, end) covering whole lines when nothing else stands on them, else exactly the node. */
+export function statementLineRange(editor: ScriptEditor, start: number, end: number): [number, number] {
+  const { text } = editor;
+  const lineStart = Math.max(lineStartOf(text, start), editor.script.offset);
+  const lineEnd = Math.min(lineEndAfter(text, end), scriptEnd(editor));
+  const aloneBefore = /^[ \t]*$/.test(text.slice(lineStart, start));
+  const aloneAfter = /^[ \t]*(?:\r?\n)?$/.test(text.slice(end, lineEnd));
+  return aloneBefore && aloneAfter ? [lineStart, lineEnd] : [start, end];
+}
+
+/**
+ * Rewrites the `{ … }` list of an import or export declaration to `list`: original specifiers
+ * (their text kept) and new ones as strings. Removes the whole statement when nothing is left.
+ */
+export function rewriteSpecifierList(editor: ScriptEditor, declaration: Node & { specifiers: Node[] }, list: Array<Node | string>): void {
+  const { text, edits } = editor;
+  const named = declaration.specifiers.filter((specifier) => specifier.type === 'ImportSpecifier' || specifier.type === 'ExportSpecifier');
+  const leading = declaration.specifiers.filter((specifier) => !(named as Node[]).includes(specifier));
+  const items = list.map((item) => (typeof item === 'string' ? item : text.slice(startOf(editor, item), endOf(editor, item))));
+
+  if (named.length === 0) {
+    if (items.length > 0) edits.appendLeft(endOf(editor, leading[leading.length - 1]!), `, { ${items.join(', ')} }`);
+    return;
+  }
+  const open = text.lastIndexOf('{', startOf(editor, named[0]!));
+  const close = text.indexOf('}', endOf(editor, named[named.length - 1]!));
+  if (items.length === 0) {
+    if (leading.length === 0) removeStatement(editor, declaration);
+    else edits.remove(endOf(editor, leading[leading.length - 1]!), close + 1);
+    return;
+  }
+  const inside = text.slice(open + 1, close);
+  if (!inside.includes('\n')) {
+    const pad = inside.startsWith(' ') ? ' ' : '';
+    edits.overwrite(open, close + 1, `{${pad}${items.join(', ')}${pad}}`);
+    return;
+  }
+  const itemIndent = indentationAt(text, startOf(editor, named[0]!));
+  const closeIndent = indentationAt(text, close);
+  const trailingComma = /,\s*$/.test(text.slice(endOf(editor, named[named.length - 1]!), close));
+  const eol = editor.style.eol;
+  edits.overwrite(open, close + 1, `{${eol}${items.map((item) => itemIndent + item).join(`,${eol}`)}${trailingComma ? ',' : ''}${eol}${closeIndent}}`);
+}
+
+/** The last top-level import of the script, if any. */
+export function lastImport(editor: ScriptEditor): Node | undefined {
+  const imports = editor.script.ast.program.body.filter((statement) => statement.type === 'ImportDeclaration');
+  return imports[imports.length - 1];
+}
+
+/**
+ * Inserts whole lines after the script's imports (or at its start), indented like the script.
+ * `lines` are complete statements without indentation or line ends; an empty string is a blank line.
+ */
+export function insertAfterImports(editor: ScriptEditor, lines: string[]): void {
+  if (lines.length === 0) return;
+  const { text, style } = editor;
+  const anchor = lastImport(editor);
+  const indent = anchor ? indentationAt(text, startOf(editor, anchor)) : scriptIndent(editor);
+  const block = lines.map((line) => (line === '' ? '' : indent + line)).join(style.eol);
+  if (anchor) {
+    const end = endOf(editor, anchor);
+    const newline = text.indexOf('\n', end);
+    if (newline !== -1 && newline < scriptEnd(editor) && /^[ \t]*\r?$/.test(text.slice(end, newline))) {
+      editor.edits.appendLeft(newline + 1, block + style.eol);
+    } else {
+      editor.edits.appendLeft(end, style.eol + block);
+    }
+    return;
+  }
+  // No imports: put the lines first in the script, after its opening line break.
+  const start = editor.script.offset;
+  const firstBreak = /^[ \t]*\r?\n/.exec(editor.script.code);
+  if (firstBreak) editor.edits.appendLeft(start + firstBreak[0].length, block + style.eol + blankLineIfCodeFollows(editor, start + firstBreak[0].length));
+  else editor.edits.appendLeft(start, style.eol + block + style.eol);
+}
+
+function blankLineIfCodeFollows(editor: ScriptEditor, at: number): string {
+  return /\S/.test(editor.text.slice(at, scriptEnd(editor))) ? editor.style.eol : '';
+}
+
+/** The indentation of the script's first code line; components conventionally indent their scripts. */
+function scriptIndent(editor: ScriptEditor): string {
+  const firstCode = /^(?:[ \t]*\r?\n)*([ \t]*)\S/.exec(editor.script.code);
+  if (firstCode) return firstCode[1]!;
+  return editor.script.kind === 'module' ? '' : editor.style.indent;
+}
+
+/** A statement with the file's semicolon habit. */
+export const statement = (style: CodeStyle, code: string): string => (style.semicolon ? `${code};` : code);
+
+/** A string literal in the file's quote style. */
+export const quoted = (style: CodeStyle, value: string): string => `${style.quote}${value}${style.quote}`;

@@ -1,0 +1,104 @@
+/**
+ * svelte-store-context: moves module-scoped Svelte stores into per-request component context.
+ *
+ * `migrate` is pure: project files in, changed files and a report out. Three phases:
+ * analyse (discover, parse, find stores), plan (decide per store module, all or nothing),
+ * edit (magic-string on the original text). The CLI does all I/O.
+ */
+import { discoverProject } from './analyse/project.js';
+import { parseFile, type ParsedFile } from './analyse/parse.js';
+import { SourceIndex } from './analyse/source-index.js';
+import { MigrationError } from './errors.js';
+import { rewriteBarrels } from './edit/barrel.js';
+import { rewriteConsumerImports, contextCallLine } from './edit/consumer.js';
+import { rewriteDeclaringModule } from './edit/declaring-module.js';
+import { FileEdits } from './edit/file-edits.js';
+import { addContextKeys } from './edit/key-module.js';
+import { initInRootLayout } from './edit/root-layout.js';
+import { insertAfterImports } from './edit/script-edits.js';
+import { isMigrating, planMigration, type ConsumerUse, type ModulePlan } from './plan.js';
+import { buildReport } from './report.js';
+import type { MigrateOptions, MigrationResult, ProjectFiles } from './types.js';
+
+export { MigrationError } from './errors.js';
+export { formatReport } from './report.js';
+export type * from './types.js';
+
+export function migrate(files: ProjectFiles | Record<string, string>, options: MigrateOptions = {}): MigrationResult {
+  const projectFiles: ProjectFiles = files instanceof Map ? files : new Map(Object.entries(files));
+  const project = discoverProject(projectFiles, options);
+  const index = new SourceIndex(projectFiles, project);
+  const plan = planMigration(index);
+  blockOnUnparsableRootLayout(index, plan.modules);
+
+  // Every written file must parse again. Should one not, the modules that touched it are blocked
+  // and the edit phase runs again without them: a module is migrated completely or not at all.
+  for (;;) {
+    const migrating = plan.modules.filter(isMigrating);
+    const output = migrating.length > 0 ? applyEdits(index, migrating) : new Map<string, string>();
+    const broken = [...output].map(([path, text]) => reparseError(path, text)).filter((error) => error !== undefined);
+    if (broken.length === 0) return { files: output, report: buildReport(plan.modules, projectFiles, output, index) };
+    const culprits = broken.flatMap((error) =>
+      migrating
+        .filter((candidate) => touches(candidate, error.file, project.rootLayout, project.keyModule))
+        .map((module) => ({ module, error })),
+    );
+    if (culprits.length === 0) throw new Error(`internal error: ${broken[0]!.message}`);
+    for (const { module, error } of culprits) {
+      const reason = `the migrated file would not parse (${error.reason}); please report this with the module's source`;
+      module.blockers.push({ file: error.file, line: error.line, column: error.column, reason });
+    }
+  }
+}
+
+function applyEdits(index: SourceIndex, migrating: ModulePlan[]): Map<string, string> {
+  const edits = new FileEdits(index.files, index);
+  const { project } = index;
+  for (const plan of migrating) rewriteDeclaringModule(edits.editor(index.get(plan.module.file)!, plan.module.script), plan, project);
+  rewriteBarrels(edits, migrating.flatMap((plan) => plan.barrels));
+
+  const usesByFile = new Map<ParsedFile, ConsumerUse[]>();
+  for (const use of migrating.flatMap((plan) => plan.consumers)) {
+    if (!usesByFile.has(use.file)) usesByFile.set(use.file, []);
+    usesByFile.get(use.file)!.push(use);
+  }
+  for (const [file, uses] of usesByFile) {
+    if (file.path === project.rootLayout) continue;
+    const editor = edits.editor(file, uses[0]!.script);
+    const calls = rewriteConsumerImports(editor, uses, 'get');
+    insertAfterImports(editor, ['', ...calls.map((call) => contextCallLine(editor.style, call))]);
+  }
+  const layoutUses = [...usesByFile].find(([file]) => file.path === project.rootLayout)?.[1] ?? [];
+  initInRootLayout(edits, migrating, layoutUses, project);
+  addContextKeys(edits, migrating, project);
+  return edits.result();
+}
+
+function blockOnUnparsableRootLayout(index: SourceIndex, plans: ModulePlan[]): void {
+  const path = index.project.rootLayout;
+  if (!index.files.has(path) || index.get(path)) return;
+  const error = index.errors.get(path)!;
+  for (const plan of plans) {
+    plan.blockers.push({ file: path, line: error.line, column: error.column, reason: `the root layout cannot be parsed (${error.message}), so the init calls cannot be added; fix it and run again` });
+  }
+}
+
+function reparseError(path: string, text: string): MigrationError | undefined {
+  try {
+    parseFile(path, text);
+    return undefined;
+  } catch (error) {
+    if (error instanceof MigrationError) return error;
+    throw error;
+  }
+}
+
+function touches(plan: ModulePlan, path: string, rootLayout: string, keyModule: string): boolean {
+  return (
+    path === rootLayout ||
+    path === keyModule ||
+    path === plan.module.file ||
+    plan.consumers.some((use) => use.file.path === path) ||
+    plan.barrels.some((use) => use.file.path === path)
+  );
+}
