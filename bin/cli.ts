@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+/** The command line: flags -> options -> migrate() -> diff, or write; then the report. */
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { formatReport, migrate, type MigrationReport } from '../transforms/index.js';
+import { readProject } from './read-project.js';
+import { unifiedDiff } from './unified-diff.js';
+
+const EXIT_OK = 0;
+const EXIT_FILE_ERRORS = 1;
+const EXIT_USAGE = 2;
+
+interface CliOptions {
+  dry: boolean;
+  keyModule?: string;
+}
+
+const program = new Command()
+  .name('svelte-store-context')
+  .description('Move module-scoped Svelte stores into per-request component context, so SvelteKit SSR stops sharing state between users.')
+  .argument('[dir]', 'root of the SvelteKit app', '.')
+  .option('-d, --dry', 'write nothing; print a unified diff of every change (`git apply` accepts it)', false)
+  .addOption(new Option('--key-module <path>', 'where the context key module goes, relative to the app root').default(undefined, '<lib>/context-keys.ts, or .js in JS apps'))
+  .addHelpText(
+    'after',
+    `
+Exit codes:
+  0  the run completed (store modules that cannot be migrated are reported, not errors)
+  1  some files could not be read or parsed; they were left untouched
+  2  usage error, or the directory cannot be read`,
+  )
+  .showHelpAfterError()
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? EXIT_OK : EXIT_USAGE))
+  .action(run);
+
+async function run(dir: string, options: CliOptions): Promise<void> {
+  const root = resolve(dir);
+  if (!(await stat(root).catch(() => undefined))?.isDirectory()) {
+    process.stderr.write(`svelte-store-context: ${dir} is not a directory\n`);
+    process.exit(EXIT_USAGE);
+  }
+  const project = await readProject(root);
+  const { files, report } = migrate(project.files, { keyModule: options.keyModule });
+  report.errors.push(...project.errors);
+
+  if (options.dry) {
+    for (const [path, after] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+      process.stdout.write(unifiedDiff(path, project.files.get(path), after));
+    }
+  } else {
+    for (const [path, content] of files) {
+      await mkdir(dirname(join(root, path)), { recursive: true });
+      await writeFile(join(root, path), content);
+    }
+  }
+  process.stderr.write(`${formatReport(report)}\n${nextSteps(report, options.dry)}`);
+  process.exitCode = report.errors.length > 0 ? EXIT_FILE_ERRORS : EXIT_OK;
+}
+
+function nextSteps(report: MigrationReport, dry: boolean): string {
+  if (report.files.length === 0) return '';
+  const steps = dry
+    ? ['Review the diff above; run again without --dry to apply it (or pipe it to `git apply`).']
+    : ['Review the changes: git diff', 'Type-check: npx svelte-check', 'Run your tests, and build: npx vite build'];
+  if (report.storeModules.some((module) => module.status === 'blocked')) steps.push('Blocked modules were left as they were: follow the reasons above, then run again.');
+  return `\nNext steps:\n${steps.map((step, i) => `  ${i + 1}. ${step}`).join('\n')}\n`;
+}
+
+await program.parseAsync();
