@@ -35,7 +35,8 @@ export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, p
   const replacement = [create, ...api].join(eol + eol) + eol;
 
   const [first, ...rest] = pieces;
-  editor.edits.overwrite(first!.removeStart, first!.removeEnd, replacement);
+  // The blank line after the first piece stays: it now separates the new code from what follows.
+  editor.edits.overwrite(first!.lineStart, first!.lineEnd, replacement);
   for (const piece of rest) editor.edits.remove(piece.removeStart, piece.removeEnd);
 
   removeFromExportLists(editor, module.statefulLocals);
@@ -48,7 +49,13 @@ export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, p
 interface MovedPiece {
   /** The statement's text without `export`, indented one level, comments included. */
   code: string;
+  /** Start of the statement's first line (its comments included). */
+  lineStart: number;
+  /** `lineStart`, or earlier by a blank line that would be left dangling at the file's end. */
   removeStart: number;
+  /** End of the statement's last line. */
+  lineEnd: number;
+  /** `lineEnd`, or past one more blank line when the statement stood between two. */
   removeEnd: number;
   blankLineBefore: boolean;
 }
@@ -68,11 +75,16 @@ function movedPiece(editor: ScriptEditor, node: Statement): MovedPiece {
   const code = comments + indentLines(editor, startOf(editor, inner), end, templates);
 
   const [removeStart, lineEnd] = statementLineRange(editor, pieceStart, end);
-  // Take one blank line along when the statement sat between two, so no double gap is left behind.
-  const previousLine = text.slice(lineStartOf(text, Math.max(removeStart - 1, 0)), removeStart);
+  const previousLineStart = lineStartOf(text, Math.max(removeStart - 1, 0));
+  const blankLineBefore = /^[ \t]*\r?\n$/.test(text.slice(previousLineStart, removeStart));
+  // Take one blank line along when the statement sat between two (or ended the file after one),
+  // so that no double gap is left behind.
   const nextLineEnd = lineEndAfter(text, lineEnd);
-  const removeEnd = /^\r?\n$/.test(previousLine) && /^[ \t]*\r?\n$/.test(text.slice(lineEnd, nextLineEnd)) ? nextLineEnd : lineEnd;
-  return { code, removeStart, removeEnd, blankLineBefore: /^\r?\n$/.test(previousLine) };
+  const blankLineAfter = /^[ \t]*\r?\n$/.test(text.slice(lineEnd, nextLineEnd));
+  const endsFile = !/\S/.test(text.slice(lineEnd));
+  if (blankLineBefore && endsFile) return { code, lineStart: removeStart, lineEnd, removeStart: previousLineStart, removeEnd: text.length, blankLineBefore };
+  const removeEnd = blankLineBefore && blankLineAfter ? nextLineEnd : lineEnd;
+  return { code, lineStart: removeStart, lineEnd, removeStart, removeEnd, blankLineBefore };
 }
 
 /** Leading comments of a statement that stand on their own lines (not a trailing comment of the line before). */
