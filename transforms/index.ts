@@ -79,7 +79,7 @@ function blockOnUnparsableRootLayout(index: SourceIndex, plans: ModulePlan[]): v
   if (!index.files.has(path) || index.get(path)) return;
   const error = index.errors.get(path)!;
   for (const plan of plans) {
-    plan.blockers.push({ file: path, line: error.line, column: error.column, reason: `the root layout cannot be parsed (${error.message}), so the init calls cannot be added; fix it and run again` });
+    plan.blockers.push({ file: path, line: error.line, column: error.column, reason: `the root layout has a syntax error, so the init calls cannot be added; fix it and run again` });
   }
 }
 

@@ -131,8 +131,10 @@ function referenceTokens(modules: Set<string>, index: SourceIndex): ReferenceTok
   for (const module of modules) {
     const stem = posix.basename(module).replace(/(?:\.svelte)?\.[cm]?[jt]s$/, '');
     add(stem === 'index' ? posix.basename(posix.dirname(module)) : stem, module);
+    // An alias naming the module itself (or its index folder) may be all an import says of it.
+    const withoutExtension = module.replace(/\.[cm]?[jt]s$/, '');
     for (const alias of index.project.aliases) {
-      if (module === alias.replacement || module.startsWith(`${alias.replacement}/`) || module.startsWith(`${alias.replacement}.`)) add(alias.find, module);
+      if (alias.replacement === withoutExtension || alias.replacement === module || `${alias.replacement}/index` === withoutExtension) add(alias.find, module);
     }
   }
   return [...tokens].map(([text, owners]) => ({ text, modules: [...owners] }));
@@ -147,7 +149,7 @@ function blockUnparsable(path: string, mentioned: ReferenceToken[], index: Sourc
         file: path,
         line: error.line,
         column: error.column,
-        reason: `this file cannot be parsed (${error.message}), so its uses of ${plan.module.file} are unknown; fix the syntax error and run again`,
+        reason: `this file has a syntax error, so its uses of ${plan.module.file} are unknown; fix it and run again`,
       });
     }
   }

@@ -36,7 +36,10 @@ function probe(base: string, files: ProjectFiles): string | undefined {
 
 /** How `fromFile` should import `targetFile`: through `$lib` when the target is in the lib folder, else relatively. */
 export function importSpecifier(fromFile: string, targetFile: string, project: Project): string {
-  const withoutExtension = targetFile.replace(/\.svelte\.[jt]s$/, '.svelte.js').replace(/(?<!\.svelte)\.[cm]?[jt]s$/, '');
+  const withoutExtension = targetFile
+    .replace(/\.svelte\.[jt]s$/, '.svelte.js')
+    .replace(/(?<!\.svelte)\.[cm]?[jt]s$/, '')
+    .replace(/\/index$/, '');
   if (withoutExtension.startsWith(`${project.libDir}/`)) return `$lib${withoutExtension.slice(project.libDir.length)}`;
   const relative = posix.relative(posix.dirname(fromFile), withoutExtension);
   return relative.startsWith('.') ? relative : `./${relative}`;

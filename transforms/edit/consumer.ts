@@ -26,7 +26,7 @@ export interface ContextCall {
 
 /**
  * Replaces the stateful specifiers of each import with the accessor and returns the calls the
- * script must make, in module order. The caller inserts them after the imports.
+ * script must make, in the order of the imports. The caller inserts them after the imports.
  */
 export function rewriteConsumerImports(editor: ScriptEditor, uses: ConsumerUse[], accessor: Accessor): ContextCall[] {
   const taken = new Set<string>();
@@ -62,7 +62,7 @@ export function rewriteConsumerImports(editor: ScriptEditor, uses: ConsumerUse[]
     }
     rewriteSpecifierList(editor, importStatement.node, list);
   }
-  return [...calls.values()].sort((a, b) => a.plan.module.file.localeCompare(b.plan.module.file));
+  return [...calls.values()];
 }
 
 /** `const { cart: c, addItem } = getCartContext();`, or a bare `initCartContext();`. */

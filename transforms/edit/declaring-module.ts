@@ -35,8 +35,7 @@ export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, p
   const replacement = [create, ...api].join(eol + eol) + eol;
 
   const [first, ...rest] = pieces;
-  // The blank line after the first piece stays: it now separates the new code from what follows.
-  editor.edits.overwrite(first!.lineStart, first!.lineEnd, replacement);
+  editor.edits.overwrite(first!.lineStart, first!.lineEnd, replacement + (codeFollowsDirectly(editor.text, first!.lineEnd, rest) ? eol : ''));
   for (const piece of rest) editor.edits.remove(piece.removeStart, piece.removeEnd);
 
   removeFromExportLists(editor, module.statefulLocals);
@@ -44,6 +43,14 @@ export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, p
     ...svelteImports.newImport,
     statement(style, `import { ${names.key} } from ${quoted(style, importSpecifier(module.file, project.keyModule, project))}`),
   ]);
+}
+
+/** Whether, once the other pieces are gone, a code line would follow `offset` with no blank line between. */
+function codeFollowsDirectly(text: string, offset: number, removed: MovedPiece[]): boolean {
+  for (let piece = removed.find((p) => p.removeStart === offset); piece; piece = removed.find((p) => p.removeStart === offset)) {
+    offset = piece.removeEnd;
+  }
+  return /^[ \t]*\S/.test(text.slice(offset, lineEndAfter(text, offset)));
 }
 
 interface MovedPiece {

@@ -8,7 +8,8 @@ import { quoted, statement } from './script-edits.js';
 export function addContextKeys(edits: FileEdits, plans: ModulePlan[], project: Project): void {
   const path = project.keyModule;
   const existing = edits.files.get(path);
-  const style = detectStyle(existing ?? '');
+  // A new key module writes like the first store module it serves.
+  const style = detectStyle(existing ?? edits.files.get(plans[0]!.module.file) ?? '');
   const lines = plans.map(({ names }) => statement(style, `export const ${names.key} = Symbol(${quoted(style, names.label)})`));
   if (existing === undefined) {
     edits.create(path, lines.join(style.eol) + style.eol);

@@ -26,7 +26,8 @@ export function initInRootLayout(edits: FileEdits, plans: ModulePlan[], uses: Co
   }
 
   const existing = edits.files.get(path);
-  const style = detectStyle(existing ?? '', { indent: '\t' });
+  // A new layout writes like the first store module it inits.
+  const style = detectStyle(existing ?? edits.files.get(plans[0]!.module.file) ?? '', { indent: '\t' });
   const { imports, lines } = initLines(style, '', plans, [], project);
   const { eol, indent } = style;
   const body = [...imports, '', ...lines];
