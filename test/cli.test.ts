@@ -1,0 +1,98 @@
+/**
+ * The real bin on temp copies of fixtures: `--dry` prints a diff that `git apply` accepts and that
+ * equals what a write run produces, the write run produces the fixture's expected output, and the
+ * exit codes are as documented.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { copyToTemp, FIXTURES, fixtureCases, readTree } from './helpers.js';
+
+const BIN = join(import.meta.dirname, '..', 'dist', 'bin', 'cli.js');
+const temps: string[] = [];
+afterAll(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+function cli(args: string[], options: { cwd?: string; input?: string } = {}) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', ...options });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function git(cwd: string, args: string[], input?: string) {
+  const result = spawnSync('git', args, { cwd, encoding: 'utf8', input });
+  if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+function tempCopy(name: string): string {
+  const dir = copyToTemp(join(FIXTURES, name, 'input'), `ssc-${name}`);
+  temps.push(dir);
+  git(dir, ['init', '-q']);
+  return dir;
+}
+
+it('has a built bin (npm test builds it first)', () => {
+  expect(existsSync(BIN), `${BIN} is missing: run npm run build`).toBe(true);
+});
+
+describe.each(fixtureCases())('%s through the bin', (name) => {
+  it('--dry prints a diff that git apply accepts and that equals the written result', async () => {
+    const dryDir = tempCopy(name);
+    const before = await readTree(dryDir);
+    const dry = cli([dryDir, '--dry']);
+    expect(dry.status, dry.stderr).toBe(name.startsWith('blocked-unparsable') ? 1 : 0);
+    expect(await readTree(dryDir), '--dry must not write').toEqual(before);
+
+    if (dry.stdout) git(dryDir, ['apply', '--whitespace=nowarn', '-'], dry.stdout);
+
+    const writeDir = tempCopy(name);
+    const written = cli([writeDir]);
+    expect(written.status, written.stderr).toBe(dry.status);
+    const applied = await readTree(dryDir);
+    expect(await readTree(writeDir)).toEqual(applied);
+    expect(applied).toEqual(await readTree(join(FIXTURES, name, 'output')));
+  });
+});
+
+describe('command line', () => {
+  it('documents every flag and the exit codes in --help', () => {
+    const help = cli(['--help']);
+    expect(help.status).toBe(0);
+    for (const flag of ['--dry', '--key-module', '--help']) expect(help.stdout).toContain(flag);
+    expect(help.stdout).toMatch(/Exit codes:[\s\S]*0[\s\S]*1[\s\S]*2/);
+  });
+
+  it('exits 2 for a directory that does not exist', () => {
+    const result = cli([join(FIXTURES, 'does-not-exist')]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('is not a directory');
+  });
+
+  it('exits 2 for an unknown flag', () => {
+    expect(cli(['--no-such-flag']).status).toBe(2);
+  });
+
+  it('names the file and position of a syntax error, exits 1 and leaves the file as it was', () => {
+    const dir = tempCopy('blocked-unparsable-consumer');
+    const page = join(dir, 'src/routes/+page.svelte');
+    const original = readFileSync(page);
+    const result = cli([dir]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('src/routes/+page.svelte:4:17: cannot parse');
+    expect(readFileSync(page)).toEqual(original);
+  });
+
+  it('ends with a summary of store modules and changed files', () => {
+    const result = cli([tempCopy('blocked-server-uses'), '--dry']);
+    expect(result.stderr).toContain('2 store modules found: 1 migrated, 1 blocked; 4 files changed (1 created)');
+    expect(result.stderr).toContain('blocked   src/lib/session.ts (session)');
+  });
+
+  it('puts the key module where --key-module says', async () => {
+    const dir = tempCopy('svelte5-ts-cart');
+    expect(cli([dir, '--key-module', 'src/lib/context/keys.ts']).status).toBe(0);
+    const files = await readTree(dir);
+    expect(files.get('src/lib/context/keys.ts')).toBe("export const CART_CONTEXT = Symbol('cart');\n");
+    expect(files.get('src/lib/stores/cart.ts')).toContain("import { CART_CONTEXT } from '$lib/context/keys';");
+  });
+});
