@@ -67,4 +67,10 @@ function nextSteps(report: MigrationReport, dry: boolean): string {
   return `\nNext steps:\n${steps.map((step, i) => `  ${i + 1}. ${step}`).join('\n')}\n`;
 }
 
+// `svelte-store-context --dry | head` closes the pipe early; that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_OK);
+  throw error;
+});
+
 await program.parseAsync();
