@@ -1,0 +1,79 @@
+/** Small pieces with inputs built inline: style detection, names, resolution, free references. */
+import { describe, expect, it } from 'vitest';
+import { freeReferences } from '../transforms/analyse/ast.js';
+import { parseFile } from '../transforms/analyse/parse.js';
+import { discoverProject } from '../transforms/analyse/project.js';
+import { importSpecifier, resolveImport } from '../transforms/analyse/resolve.js';
+import { detectStyle, lineColumn, unusedName } from '../transforms/text.js';
+
+describe('detectStyle', () => {
+  it('reads tabs, single quotes and semicolons', () => {
+    expect(detectStyle("import a from 'a';\nfunction f() {\n\treturn 1;\n}\n")).toEqual({ eol: '\n', indent: '\t', quote: "'", semicolon: true });
+  });
+  it('reads CRLF, two spaces, double quotes and no semicolons', () => {
+    expect(detectStyle('import a from "a"\r\nconst b = 1\r\nif (b) {\r\n  f()\r\n    g()\r\n}\r\n')).toEqual({ eol: '\r\n', indent: '  ', quote: '"', semicolon: false });
+  });
+});
+
+describe('unusedName', () => {
+  it('skips names used as whole words, not as parts of words', () => {
+    expect(unusedName('getCart', ['const getCart = 1;'])).toBe('getCart2');
+    expect(unusedName('getCart', ['const getCartItems = 1; $getCart_x'])).toBe('getCart');
+    expect(unusedName('getCart', ['getCart getCart2'], new Set())).toBe('getCart3');
+  });
+});
+
+describe('lineColumn', () => {
+  it('is 1-based', () => {
+    expect(lineColumn('ab\ncd', 0)).toEqual({ line: 1, column: 1 });
+    expect(lineColumn('ab\ncd', 4)).toEqual({ line: 2, column: 2 });
+  });
+});
+
+describe('resolveImport', () => {
+  const files = new Map([
+    ['svelte.config.js', "export default { kit: { alias: { $ui: 'src/ui', '@state/*': './src/state/*' }, files: { lib: 'src/library' } } };"],
+    ['src/library/cart.ts', ''],
+    ['src/library/stores/index.js', ''],
+    ['src/ui/Button.svelte', ''],
+    ['src/state/user.ts', ''],
+    ['src/state/index.ts', ''],
+  ]);
+  const project = discoverProject(files, {});
+  const resolve = (specifier: string, importer = 'src/routes/+page.svelte') => resolveImport(specifier, importer, project, files);
+
+  it('follows $lib to kit.files.lib, with or without extension, and .js for .ts', () => {
+    expect(resolve('$lib/cart')).toBe('src/library/cart.ts');
+    expect(resolve('$lib/cart.js')).toBe('src/library/cart.ts');
+    expect(resolve('$lib/stores')).toBe('src/library/stores/index.js');
+  });
+  it('follows kit.alias; a /* alias matches only inside its folder', () => {
+    expect(resolve('$ui/Button.svelte')).toBe('src/ui/Button.svelte');
+    expect(resolve('@state/user')).toBe('src/state/user.ts');
+    expect(resolve('@state')).toBeUndefined();
+  });
+  it('resolves relative paths and leaves packages alone', () => {
+    expect(resolve('../../library/cart', 'src/routes/x/+page.svelte')).toBe('src/library/cart.ts');
+    expect(resolve('svelte/store')).toBeUndefined();
+  });
+  it('writes imports through $lib when it can', () => {
+    expect(importSpecifier('src/routes/+layout.svelte', 'src/library/stores/index.js', project)).toBe('$lib/stores');
+    expect(importSpecifier('src/routes/+layout.svelte', 'src/state/user.ts', project)).toBe('../state/user');
+  });
+});
+
+describe('freeReferences', () => {
+  const refs = (code: string) => [...freeReferences(parseFile('x.ts', code).scripts[0]!.ast.program).values].sort();
+  it('ignores parameters, locals, property keys and member names', () => {
+    expect(refs('function f(a) { const b = 1; return a + b + o.c + { d: 1 }.d; }')).toEqual(['o']);
+  });
+  it('sees shorthand properties, defaults and computed keys as reads', () => {
+    expect(refs('const f = (x = dflt) => ({ s, [k]: 1 });')).toEqual(['dflt', 'k', 's']);
+  });
+  it('respects block scope and catch parameters', () => {
+    expect(refs('{ let s = 1; s++; } try {} catch (e) { e; } s;')).toEqual(['s']);
+  });
+  it('does not count type positions as value reads', () => {
+    expect(refs('let a: Store = b as Other;')).toEqual(['b']);
+  });
+});
