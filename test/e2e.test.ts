@@ -1,0 +1,149 @@
+/**
+ * End to end on real SvelteKit servers: each app leaks one user's data into another's page before
+ * migration (the test proves it can see the bug), and after the real bin has migrated it, the same
+ * traffic shows no leak, svelte-check reports no more problems, and the app still hydrates and
+ * updates in Chromium.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { build, copyApp, isInstalled, sendTraffic, serve, stopAllServers, svelteCheck, type AppUser, type CheckCounts, type TrafficResult, type Visit } from './e2e/apps.js';
+import { FIXTURES } from './helpers.js';
+
+const BIN = join(import.meta.dirname, '..', 'dist', 'bin', 'cli.js');
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+
+interface AppCase {
+  name: string;
+  tsconfig: string;
+  users: AppUser[];
+  visits: (users: Record<'alice' | 'bob' | 'anonymous', AppUser>) => Visit[];
+  /** The page with the add-to-cart button, and the total's text before and after one click. */
+  browser: { path: string; before: string; after: string };
+}
+
+const APPS: AppCase[] = [
+  {
+    name: 'e2e-svelte5-ts',
+    tsconfig: 'tsconfig.json',
+    users: [
+      { cookie: 'alice', markers: ['Alice Anderson', 'Alice-book'] },
+      { cookie: 'bob', markers: ['Bob Brown', 'Bob-lamp'] },
+      { markers: [] },
+    ],
+    // The root layout writes the user and the saved cart from layout data on every page.
+    visits: ({ alice, bob, anonymous }) => [
+      { user: alice, path: '/', showsOwnData: true },
+      { user: anonymous, path: '/', showsOwnData: false },
+      { user: bob, path: '/about', showsOwnData: true },
+      { user: anonymous, path: '/about', showsOwnData: false },
+      { user: alice, path: '/about', showsOwnData: true },
+      { user: bob, path: '/', showsOwnData: true },
+      { user: anonymous, path: '/', showsOwnData: false },
+    ],
+    browser: { path: '/', before: '0 items, €0.00', after: '1 items, €6.00' },
+  },
+  {
+    name: 'e2e-svelte4-js',
+    tsconfig: 'jsconfig.json',
+    users: [{ cookie: 'alice', markers: ['Alice Anderson'] }, { cookie: 'bob', markers: ['Bob Brown'] }, { markers: [] }],
+    // Only /profile writes the user store (in a `$:` statement); the home page just reads it.
+    visits: ({ alice, bob, anonymous }) => [
+      { user: alice, path: '/profile', showsOwnData: true },
+      { user: anonymous, path: '/', showsOwnData: false },
+      { user: bob, path: '/profile', showsOwnData: true },
+      { user: alice, path: '/', showsOwnData: false },
+      { user: anonymous, path: '/profile', showsOwnData: false },
+      { user: bob, path: '/', showsOwnData: false },
+      { user: alice, path: '/profile', showsOwnData: true },
+    ],
+    browser: { path: '/', before: 'Basket: 0', after: 'Basket: 3' },
+  },
+];
+
+const BURSTS = 5;
+const temps: string[] = [];
+let browser: Browser | undefined;
+
+afterAll(async () => {
+  stopAllServers();
+  await browser?.close();
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+async function trafficOnce(dir: string, app: AppCase): Promise<TrafficResult> {
+  build(dir);
+  const server = await serve(dir);
+  try {
+    const [alice, bob, anonymous] = app.users as [AppUser, AppUser, AppUser];
+    return await sendTraffic(server.url, app.visits({ alice, bob, anonymous }), app.users, BURSTS);
+  } finally {
+    await server.stop();
+  }
+}
+
+describe.sequential.each(APPS)('$name on a real SvelteKit server', (app) => {
+  const appDir = join(FIXTURES, app.name);
+  let dir = '';
+  let checkBefore: CheckCounts;
+
+  it('is installed (npm test installs the fixture apps first)', () => {
+    expect(isInstalled(appDir), `run: npm ci --prefix fixtures/${app.name}`).toBe(true);
+    dir = copyApp(appDir);
+    temps.push(dir);
+  });
+
+  it('leaks one user’s data into other pages before migration', async () => {
+    checkBefore = svelteCheck(dir, app.tsconfig);
+    const before = await trafficOnce(dir, app);
+    console.log(`${app.name} before: ${before.requests} requests, ${before.leaks.length} leaking responses, svelte-check ${checkBefore.errors} errors / ${checkBefore.warnings} warnings`);
+    expect(before.non200).toBe(0);
+    expect(before.leaks.length).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('is migrated by the bin', () => {
+    const result = spawnSync(process.execPath, [BIN, dir], { encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/\d+ store modules? found: (\d+) migrated, 0 blocked/);
+    expect(existsSync(join(dir, 'src/routes/+layout.svelte'))).toBe(true);
+  });
+
+  it('serves every user only their own data after migration', async () => {
+    const after = await trafficOnce(dir, app);
+    console.log(`${app.name} after: ${after.requests} requests, ${after.leaks.length} leaking responses, ${after.non200} non-200`);
+    expect(after.non200).toBe(0);
+    expect(after.leaks).toEqual([]);
+    expect(after.missingOwnData).toEqual([]);
+  }, 180_000);
+
+  it('type-checks with no more errors or warnings than before', () => {
+    const checkAfter = svelteCheck(dir, app.tsconfig);
+    console.log(`${app.name} svelte-check after: ${checkAfter.errors} errors / ${checkAfter.warnings} warnings`);
+    expect(checkAfter.errors, checkAfter.output).toBeLessThanOrEqual(checkBefore.errors);
+    expect(checkAfter.warnings, checkAfter.output).toBeLessThanOrEqual(checkBefore.warnings);
+  }, 120_000);
+
+  it('hydrates and updates the cart in Chromium', async () => {
+    expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium`).toBe(true);
+    browser ??= await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+    const server = await serve(dir);
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    try {
+      await page.goto(server.url + app.browser.path, { waitUntil: 'networkidle' });
+      const total = page.getByTestId('total');
+      expect(await total.textContent()).toContain(app.browser.before);
+      await page.getByTestId('add').click();
+      await expect.poll(() => total.textContent(), { timeout: 10_000 }).toContain(app.browser.after);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+      await server.stop();
+    }
+  }, 60_000);
+});
