@@ -91,7 +91,7 @@ describe.sequential.each(APPS)('$name on a real SvelteKit server', (app) => {
   let checkBefore: CheckCounts;
 
   it('is installed (npm test installs the fixture apps first)', () => {
-    expect(isInstalled(appDir), `run: npm ci --prefix fixtures/${app.name}`).toBe(true);
+    expect(isInstalled(appDir), `run: npm install --prefix fixtures/${app.name}`).toBe(true);
     dir = copyApp(appDir);
     temps.push(dir);
   });

@@ -19,7 +19,9 @@ for (const name of readdirSync(fixtures).filter((entry) => entry.startsWith('e2e
   const app = join(fixtures, name);
   const installed = join(app, 'node_modules', '.package-lock.json');
   const fresh = existsSync(installed) && statSync(installed).mtimeMs >= statSync(join(app, 'package-lock.json')).mtimeMs;
-  if (!fresh) run('npm', ['ci', '--no-audit', '--no-fund'], app);
+  // `npm install` follows the app's lockfile. Not `npm ci`: it refuses the lockfiles npm 11 writes
+  // here, which leave out rollup's optional packages for other platforms.
+  if (!fresh) run('npm', ['install', '--no-audit', '--no-fund'], app);
 }
 
 if (!existsSync('/usr/bin/chromium')) {
