@@ -16,7 +16,7 @@ import { FileEdits } from './edit/file-edits.js';
 import { addContextKeys } from './edit/key-module.js';
 import { initInRootLayout } from './edit/root-layout.js';
 import { insertAfterImports } from './edit/script-edits.js';
-import { isMigrating, planMigration, type ConsumerUse, type ModulePlan } from './plan.js';
+import { initOrder, isMigrating, planMigration, type ConsumerUse, type ModulePlan } from './plan.js';
 import { buildReport } from './report.js';
 import type { MigrateOptions, MigrationResult, ProjectFiles } from './types.js';
 
@@ -69,7 +69,7 @@ function applyEdits(index: SourceIndex, migrating: ModulePlan[]): Map<string, st
     insertAfterImports(editor, ['', ...calls.map((call) => contextCallLine(editor.style, call))]);
   }
   const layoutUses = [...usesByFile].find(([file]) => file.path === project.rootLayout)?.[1] ?? [];
-  initInRootLayout(edits, migrating, layoutUses, project);
+  initInRootLayout(edits, initOrder(migrating), layoutUses, project);
   addContextKeys(edits, migrating, project);
   return edits.result();
 }
@@ -99,6 +99,7 @@ function touches(plan: ModulePlan, path: string, rootLayout: string, keyModule: 
     path === keyModule ||
     path === plan.module.file ||
     plan.consumers.some((use) => use.file.path === path) ||
+    plan.dependencies.some((use) => use.plan.module.file === path) ||
     plan.barrels.some((use) => use.file.path === path)
   );
 }

@@ -9,7 +9,7 @@ import type { ImportStatement, ImportedName, ReExportStatement } from './analyse
 import { isComponentPath, isScriptPath, type ParsedFile, type Script } from './analyse/parse.js';
 import type { SourceIndex } from './analyse/source-index.js';
 import { lineColumn, unusedName } from './text.js';
-import type { Blocker } from './types.js';
+import type { Blocker, SourceLocation } from './types.js';
 
 /** One imported stateful name in a component's instance script. */
 export interface ConsumerUse {
@@ -44,6 +44,8 @@ export interface ModulePlan {
   module: StoreModule;
   blockers: Blocker[];
   consumers: ConsumerUse[];
+  /** Imports of other store modules' state that this module's moved code uses; its `create…` gets their bundles. */
+  dependencies: ConsumerUse[];
   barrels: BarrelUse[];
   names: ContextNames;
 }
@@ -62,9 +64,10 @@ export function planMigration(index: SourceIndex): Plan {
   const plans = new Map<string, ModulePlan>();
   const names = nameContexts(storeModules, index);
   for (const module of storeModules) {
-    plans.set(module.file, { module, blockers: [...module.problems], consumers: [], barrels: [], names: names.get(module.file)! });
+    plans.set(module.file, { module, blockers: [...module.problems], consumers: [], dependencies: [], barrels: [], names: names.get(module.file)! });
   }
   if (plans.size === 0) return { modules: [] };
+  for (const plan of plans.values()) plan.dependencies = dependencyUses(plan, index, plans);
 
   const interesting = modulesLeadingTo(new Set(plans.keys()), index);
   const tokens = referenceTokens(interesting, index);
@@ -80,19 +83,148 @@ export function planMigration(index: SourceIndex): Plan {
     }
     for (const script of file.scripts) collectUses(file, script, index, plans);
   }
+  blockDependencyCycles(plans);
+  blockDependentsOfBlocked(plans);
   return { modules: [...plans.values()].sort((a, b) => a.module.file.localeCompare(b.module.file)) };
 }
 
+/**
+ * Modules that create stores, then, until nothing changes, modules whose code uses another store
+ * module's state (a store derived from it, a function writing it): they are store modules too.
+ */
 function findStoreModules(index: SourceIndex): StoreModule[] {
-  const modules: StoreModule[] = [];
-  for (const [path, text] of index.files) {
-    if (!isScriptPath(path) || isToolingFile(path) || !mayDeclareStores(text)) continue;
-    const file = index.get(path);
-    if (!file) continue;
-    const module = findStoreModule(file, index.syntax(file.scripts[0]!));
-    if (module && module.statefulExports.size > 0) modules.push(module);
+  const modules = new Map<string, StoreModule>();
+  const scripts = [...index.files.keys()].filter((path) => isScriptPath(path) && !isToolingFile(path));
+  for (const path of scripts) {
+    const file = mayDeclareStores(index.files.get(path)!) ? index.get(path) : undefined;
+    const module = file && findStoreModule(file, index.syntax(file.scripts[0]!));
+    if (module && module.statefulExports.size > 0) modules.set(path, module);
   }
-  return modules;
+
+  const seedsSeen = new Map<string, number>();
+  for (let grew = modules.size > 0; grew; ) {
+    grew = false;
+    const tokens = referenceTokens(modulesLeadingTo(new Set(modules.keys()), index), index);
+    for (const path of scripts) {
+      const text = index.files.get(path)!;
+      if (runsOutsideComponents(path) || !tokens.some((token) => text.includes(token.text))) continue;
+      const file = index.get(path);
+      if (!file) continue;
+      const seeds = importedState(file, index, modules);
+      if (seeds.size <= (seedsSeen.get(path) ?? 0)) continue;
+      seedsSeen.set(path, seeds.size);
+      const module = findStoreModule(file, index.syntax(file.scripts[0]!), new Set(seeds.keys()));
+      if (module && module.statefulExports.size > 0) {
+        modules.set(path, module);
+        grew = true;
+      }
+    }
+  }
+  return [...modules.values()];
+}
+
+/** Imported locals of `file` that are stateful exports of another store module. */
+function importedState(file: ParsedFile, index: SourceIndex, modules: Map<string, StoreModule>): Map<string, { module: string; exported: string }> {
+  const seeds = new Map<string, { module: string; exported: string }>();
+  for (const statement of index.syntax(file.scripts[0]!).imports) {
+    const target = index.resolve(statement.source, file.path);
+    if (!target) continue;
+    for (const name of statement.names) {
+      if (name.typeOnly || name.imported === '*') continue;
+      const origin = index.resolveExport(target, name.imported);
+      if (origin && origin.module !== file.path && modules.get(origin.module)?.statefulExports.has(origin.exported)) seeds.set(name.local, origin);
+    }
+  }
+  return seeds;
+}
+
+/** The imports through which a store module's moved code reaches other store modules' state. */
+function dependencyUses(plan: ModulePlan, index: SourceIndex, plans: Map<string, ModulePlan>): ConsumerUse[] {
+  const file = index.get(plan.module.file)!;
+  const script = file.scripts[0]!;
+  const uses: ConsumerUse[] = [];
+  for (const statement of index.syntax(script).imports) {
+    const target = index.resolve(statement.source, file.path);
+    for (const name of statement.names) {
+      if (!target || !plan.module.usedImports.has(name.local)) continue;
+      const origin = index.resolveExport(target, name.imported);
+      const dependency = origin && plans.get(origin.module);
+      if (dependency) uses.push({ plan: dependency, file, script, statement, name, bundleKey: origin.exported });
+    }
+  }
+  return uses;
+}
+
+/** Store modules that need each other's state have no init order: report the cycle, migrate neither. */
+function blockDependencyCycles(plans: Map<string, ModulePlan>): void {
+  const state = new Map<ModulePlan, 'visiting' | 'done'>();
+  const stack: ModulePlan[] = [];
+  const visit = (plan: ModulePlan): void => {
+    state.set(plan, 'visiting');
+    stack.push(plan);
+    for (const dependency of new Set(plan.dependencies.map((use) => use.plan))) {
+      if (state.get(dependency) === 'visiting') {
+        const cycle = stack.slice(stack.indexOf(dependency));
+        const path = [...cycle, dependency].map((member) => member.module.file).join(' -> ');
+        for (const member of cycle) {
+          const use = member.dependencies.find((candidate) => cycle.includes(candidate.plan))!;
+          member.blockers.push({ ...useLocation(use), reason: `store modules use each other's state (${path}), so none can be initialised first; move the shared state into one module` });
+        }
+      } else if (!state.has(dependency)) {
+        visit(dependency);
+      }
+    }
+    stack.pop();
+    state.set(plan, 'done');
+  };
+  for (const plan of plans.values()) if (!state.has(plan)) visit(plan);
+}
+
+/**
+ * Modules that share state migrate together or not at all: a module using a blocked module's
+ * state stays as it is, and so does a module whose state a blocked module uses.
+ */
+function blockDependentsOfBlocked(plans: Map<string, ModulePlan>): void {
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const plan of plans.values()) {
+      if (!isMigrating(plan)) continue;
+      const blockedDependency = plan.dependencies.find((use) => !isMigrating(use.plan));
+      const blockedDependent = [...plans.values()].flatMap((other) => (isMigrating(other) ? [] : other.dependencies)).find((use) => use.plan === plan);
+      if (blockedDependency) {
+        plan.blockers.push({
+          ...useLocation(blockedDependency),
+          reason: `uses the state of ${blockedDependency.plan.module.file}, which cannot be migrated (see its report); both stay as they are so that they keep sharing one state`,
+        });
+      } else if (blockedDependent) {
+        plan.blockers.push({
+          ...useLocation(blockedDependent),
+          reason: `its state is used by ${blockedDependent.file.path}, which cannot be migrated (see its report); both stay as they are so that they keep sharing one state`,
+        });
+      } else {
+        continue;
+      }
+      changed = true;
+    }
+  }
+}
+
+function useLocation(use: ConsumerUse): SourceLocation {
+  return { file: use.file.path, ...lineColumn(use.file.text, use.script.offset + use.name.node.start!) };
+}
+
+/** Migrating plans with every module after the modules whose state it uses. */
+export function initOrder(plans: ModulePlan[]): ModulePlan[] {
+  const ordered: ModulePlan[] = [];
+  const placed = new Set<ModulePlan>();
+  const place = (plan: ModulePlan): void => {
+    if (placed.has(plan)) return;
+    placed.add(plan);
+    for (const use of plan.dependencies) place(use.plan);
+    ordered.push(plan);
+  };
+  for (const plan of plans) place(plan);
+  return ordered;
 }
 
 /** Store modules plus every barrel that re-exports from one, directly or through other barrels. */
@@ -174,11 +306,12 @@ function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans
   const syntax = index.syntax(script);
   const at = (node: Node) => ({ file: file.path, ...lineColumn(file.text, script.offset + node.start!) });
 
+  const ownDependencies = plans.get(file.path)?.module.usedImports;
   for (const statement of syntax.imports) {
     const target = index.resolve(statement.source, file.path);
     if (!target || target === file.path) continue;
     for (const name of statement.names) {
-      if (name.typeOnly) continue;
+      if (name.typeOnly || ownDependencies?.has(name.local)) continue;
       if (name.imported === '*') {
         for (const plan of modulesBehind(target, index, plans)) {
           plan.blockers.push({ ...at(name.node), reason: `namespace import of ${plan.module.file}; import the names you use instead, then run again` });
@@ -222,6 +355,20 @@ function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans
       plan.blockers.push({ ...at(dynamicImport.node), reason: `dynamic import of ${plan.module.file}; import its names statically in a component instead` });
     }
   }
+}
+
+/** SvelteKit files that run per request but outside any component: hooks, load functions, endpoints, server code. */
+function runsOutsideComponents(path: string): boolean {
+  const file = posix.basename(path);
+  return (
+    /^hooks(?:\.(?:server|client|universal))?\.[cm]?[jt]s$/.test(file) ||
+    /^\+(?:page|layout)(?:\.server)?\.[jt]s$/.test(file) ||
+    /^\+server\.[jt]s$/.test(file) ||
+    /\.server\.[jt]s$/.test(file) ||
+    path.includes('/server/') ||
+    /\.(?:test|spec)\.[cm]?[jt]s$/.test(file) ||
+    /(?:^|\/)service-worker(?:\/index)?\.[jt]s$/.test(path)
+  );
 }
 
 /** A sentence saying why `getContext` cannot run where `name` is used, and what to do instead. */

@@ -31,6 +31,8 @@ export interface StoreModule {
   statefulLocals: Set<string>;
   /** Exported name -> local name, for the exports that join the bundle. */
   statefulExports: Map<string, string>;
+  /** Imported locals, stateful exports of other store modules, that the moved code uses. */
+  usedImports: Set<string>;
   /** Reasons found in the module itself why it cannot be migrated. */
   problems: Blocker[];
 }
@@ -40,7 +42,11 @@ export function mayDeclareStores(text: string): boolean {
   return text.includes('svelte/store') || text.includes('subscribe');
 }
 
-export function findStoreModule(file: ParsedFile, syntax: ModuleSyntax): StoreModule | undefined {
+/**
+ * The module's state, or undefined if it has none. `importedState` holds the imported locals that
+ * are another store module's stateful exports: code using them is stateful too, and moves.
+ */
+export function findStoreModule(file: ParsedFile, syntax: ModuleSyntax, importedState: ReadonlySet<string> = new Set()): StoreModule | undefined {
   const script = file.scripts[0]!;
   const body = script.ast.program.body;
   const isStoreCall = storeCallRecogniser(body, syntax);
@@ -53,13 +59,13 @@ export function findStoreModule(file: ParsedFile, syntax: ModuleSyntax): StoreMo
       if (declarator.init && isStoreCall(declarator.init)) stores.push(...patternNames(declarator.id));
     }
   }
-  if (stores.length === 0) return undefined;
+  if (stores.length === 0 && importedState.size === 0) return undefined;
 
   const items: TopLevelItem[] = body
     .filter((statement) => !isModuleSyntaxOnly(statement))
     .map((statement) => ({ statement, declared: declaredNames(statement), refs: freeReferences(unwrapExport(statement) ?? statement) }));
 
-  const statefulLocals = new Set(stores);
+  const statefulLocals = new Set([...stores, ...importedState]);
   const moved = new Set<TopLevelItem>(items.filter((item) => item.declared.some((name) => statefulLocals.has(name))));
   // Fixpoint: whatever uses state is state; a mutable `let` that stateful code uses is state too.
   for (let changed = true; changed; ) {
@@ -79,8 +85,11 @@ export function findStoreModule(file: ParsedFile, syntax: ModuleSyntax): StoreMo
     }
   }
 
+  // Imported state is not the module's own: re-exporting it does not make a bundle entry.
+  const ownState = new Set([...moved].flatMap((item) => item.declared));
   const statefulExports = new Map<string, string>();
-  for (const [exported, local] of syntax.localExports) if (statefulLocals.has(local)) statefulExports.set(exported, local);
+  for (const [exported, local] of syntax.localExports) if (ownState.has(local)) statefulExports.set(exported, local);
+  const usedImports = new Set([...moved].flatMap((item) => [...item.refs.values].filter((name) => importedState.has(name))));
 
   const problems = findProblems(file, script, items, moved, statefulLocals, statefulExports);
   return {
@@ -90,6 +99,7 @@ export function findStoreModule(file: ParsedFile, syntax: ModuleSyntax): StoreMo
     moved: items.filter((item) => moved.has(item)),
     statefulLocals,
     statefulExports,
+    usedImports,
     problems,
   };
 }

@@ -16,6 +16,7 @@ import type { Project } from '../analyse/project.js';
 import { importSpecifier } from '../analyse/resolve.js';
 import { walk } from '../analyse/ast.js';
 import type { ModulePlan } from '../plan.js';
+import { contextCallLine, rewriteConsumerImports } from './consumer.js';
 import { lineEndAfter, lineStartOf, unusedName } from '../text.js';
 import { endOf, insertAfterImports, quoted, rewriteSpecifierList, startOf, statement, statementLineRange, type ScriptEditor } from './script-edits.js';
 
@@ -24,8 +25,12 @@ export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, p
   const { style } = editor;
   const eol = style.eol;
 
+  // State from other store modules comes from their bundles, fetched first thing in `create…`
+  // (it runs in the root layout, after their init).
+  const dependencyCalls = rewriteConsumerImports(editor, plan.dependencies, 'get').map((call) => style.indent + contextCallLine(style, call));
   const pieces = module.moved.map((item) => movedPiece(editor, item.statement));
-  const body = pieces.map((piece, i) => (i > 0 && piece.blankLineBefore ? eol : '') + piece.code).join(eol);
+  const movedCode = pieces.map((piece, i) => (i > 0 && piece.blankLineBefore ? eol : '') + piece.code).join(eol);
+  const body = dependencyCalls.length > 0 ? [...dependencyCalls, '', movedCode].join(eol) : movedCode;
   const entries = [...module.statefulExports].map(([exported, local]) => (exported === local ? local : `${exported}: ${local}`));
   const returned = statement(style, `${style.indent}return { ${entries.join(', ')} }`);
 
