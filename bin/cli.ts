@@ -13,6 +13,7 @@ const EXIT_USAGE = 2;
 
 interface CliOptions {
   dry: boolean;
+  all: boolean;
   keyModule?: string;
 }
 
@@ -21,6 +22,7 @@ const program = new Command()
   .description('Move module-scoped Svelte stores into per-request component context, so SvelteKit SSR stops sharing state between users.')
   .argument('[dir]', 'root of the SvelteKit app', '.')
   .option('-d, --dry', 'write nothing; print a unified diff of every change (`git apply` accepts it)', false)
+  .option('--all', 'also migrate stores that never change (a `readable` constant, a `derived` of such); they cannot leak, so by default they are listed and left alone', false)
   .addOption(new Option('--key-module <path>', 'where the context key module goes, relative to the app root').default(undefined, '<lib>/context-keys.ts, or .js in JS apps'))
   .addHelpText(
     'after',
@@ -41,7 +43,7 @@ async function run(dir: string, options: CliOptions): Promise<void> {
     process.exit(EXIT_USAGE);
   }
   const project = await readProject(root);
-  const { files, report } = migrate(project.files, { keyModule: options.keyModule });
+  const { files, report } = migrate(project.files, { keyModule: options.keyModule, all: options.all });
   report.errors.push(...project.errors);
 
   if (options.dry) {

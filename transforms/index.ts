@@ -28,7 +28,7 @@ export function migrate(files: ProjectFiles | Record<string, string>, options: M
   const projectFiles: ProjectFiles = files instanceof Map ? files : new Map(Object.entries(files));
   const project = discoverProject(projectFiles, options);
   const index = new SourceIndex(projectFiles, project);
-  const plan = planMigration(index);
+  const plan = planMigration(index, options);
   blockOnUnparsableRootLayout(index, plan.modules);
 
   // Every written file must parse again. Should one not, the modules that touched it are blocked
@@ -37,7 +37,7 @@ export function migrate(files: ProjectFiles | Record<string, string>, options: M
     const migrating = plan.modules.filter(isMigrating);
     const output = migrating.length > 0 ? applyEdits(index, migrating) : new Map<string, string>();
     const broken = [...output].map(([path, text]) => reparseError(path, text)).filter((error) => error !== undefined);
-    if (broken.length === 0) return { files: output, report: buildReport(plan.modules, projectFiles, output, index) };
+    if (broken.length === 0) return { files: output, report: buildReport(plan, projectFiles, output, index) };
     const culprits = broken.flatMap((error) =>
       migrating
         .filter((candidate) => touches(candidate, error.file, project.rootLayout, project.keyModule))

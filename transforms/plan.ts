@@ -52,6 +52,8 @@ export interface ModulePlan {
 
 export interface Plan {
   modules: ModulePlan[];
+  /** Modules whose only stores never change: not a leak, left alone. */
+  constantOnly: StoreModule[];
 }
 
 export const isMigrating = (plan: ModulePlan): boolean => plan.blockers.length === 0;
@@ -59,14 +61,16 @@ export const isMigrating = (plan: ModulePlan): boolean => plan.blockers.length =
 /** Config files at the project root are tooling, never app modules. */
 const isToolingFile = (path: string): boolean => !path.includes('/') && /\.config\.[cm]?[jt]s$/.test(path);
 
-export function planMigration(index: SourceIndex): Plan {
-  const storeModules = findStoreModules(index);
+export function planMigration(index: SourceIndex, options: { all?: boolean } = {}): Plan {
+  const found = findStoreModules(index, options);
+  const storeModules = found.filter((module) => module.statefulExports.size > 0);
+  const constantOnly = found.filter((module) => module.statefulExports.size === 0);
   const plans = new Map<string, ModulePlan>();
   const names = nameContexts(storeModules, index);
   for (const module of storeModules) {
     plans.set(module.file, { module, blockers: [...module.problems], consumers: [], dependencies: [], barrels: [], names: names.get(module.file)! });
   }
-  if (plans.size === 0) return { modules: [] };
+  if (plans.size === 0) return { modules: [], constantOnly };
   for (const plan of plans.values()) plan.dependencies = dependencyUses(plan, index, plans);
 
   const interesting = modulesLeadingTo(new Set(plans.keys()), index);
@@ -85,20 +89,22 @@ export function planMigration(index: SourceIndex): Plan {
   }
   blockDependencyCycles(plans);
   blockDependentsOfBlocked(plans);
-  return { modules: [...plans.values()].sort((a, b) => a.module.file.localeCompare(b.module.file)) };
+  return { modules: [...plans.values()].sort((a, b) => a.module.file.localeCompare(b.module.file)), constantOnly };
 }
 
 /**
  * Modules that create stores, then, until nothing changes, modules whose code uses another store
  * module's state (a store derived from it, a function writing it): they are store modules too.
  */
-function findStoreModules(index: SourceIndex): StoreModule[] {
+function findStoreModules(index: SourceIndex, options: { all?: boolean }): StoreModule[] {
   const modules = new Map<string, StoreModule>();
+  const constantOnly: StoreModule[] = [];
   const scripts = [...index.files.keys()].filter((path) => isScriptPath(path) && !isToolingFile(path));
   for (const path of scripts) {
     const file = mayDeclareStores(index.files.get(path)!) ? index.get(path) : undefined;
-    const module = file && findStoreModule(file, index.syntax(file.scripts[0]!));
+    const module = file && findStoreModule(file, index.syntax(file.scripts[0]!), new Set(), options);
     if (module && module.statefulExports.size > 0) modules.set(path, module);
+    else if (module && module.constantStores.length > 0) constantOnly.push(module);
   }
 
   const seedsSeen = new Map<string, number>();
@@ -113,14 +119,14 @@ function findStoreModules(index: SourceIndex): StoreModule[] {
       const seeds = importedState(file, index, modules);
       if (seeds.size <= (seedsSeen.get(path) ?? 0)) continue;
       seedsSeen.set(path, seeds.size);
-      const module = findStoreModule(file, index.syntax(file.scripts[0]!), new Set(seeds.keys()));
+      const module = findStoreModule(file, index.syntax(file.scripts[0]!), new Set(seeds.keys()), options);
       if (module && module.statefulExports.size > 0) {
         modules.set(path, module);
         grew = true;
       }
     }
   }
-  return [...modules.values()];
+  return [...modules.values(), ...constantOnly.filter((module) => !modules.has(module.file))];
 }
 
 /** Imported locals of `file` that are stateful exports of another store module. */

@@ -4,6 +4,8 @@ export type ProjectFiles = ReadonlyMap<string, string>;
 export interface MigrateOptions {
   /** Where the generated key module goes, relative to the project root. Default: `<lib>/context-keys.ts` (`.js` in JS projects). */
   keyModule?: string;
+  /** Migrate stores that never change too (a `readable` constant, a `derived` of such). Default: leave them. */
+  all?: boolean;
 }
 
 /** A place in a file, 1-based line and column as editors show them. */
@@ -20,8 +22,9 @@ export interface Blocker extends SourceLocation {
 
 export interface StoreModuleReport {
   file: string;
-  status: 'migrated' | 'blocked';
-  /** Exported names that move into the context bundle. */
+  /** `skipped`: its stores never change, so it cannot leak; `--all` migrates it anyway. */
+  status: 'migrated' | 'blocked' | 'skipped';
+  /** Exported names that move into the context bundle (for `skipped`, the constant stores). */
   stateful: string[];
   blockers: Blocker[];
 }

@@ -23,8 +23,10 @@ export interface TopLevelItem {
 export interface StoreModule {
   file: string;
   script: Script;
-  /** Local names bound directly to a store. */
+  /** Local names bound directly to a store that can change. */
   stores: string[];
+  /** Exported stores that never change (a `readable` constant, a `derived` of such): not migrated unless asked. */
+  constantStores: string[];
   /** Statements that move into `create…`, in source order. */
   moved: TopLevelItem[];
   /** Local names declared by moved statements. */
@@ -46,20 +48,34 @@ export function mayDeclareStores(text: string): boolean {
  * The module's state, or undefined if it has none. `importedState` holds the imported locals that
  * are another store module's stateful exports: code using them is stateful too, and moves.
  */
-export function findStoreModule(file: ParsedFile, syntax: ModuleSyntax, importedState: ReadonlySet<string> = new Set()): StoreModule | undefined {
+export function findStoreModule(
+  file: ParsedFile,
+  syntax: ModuleSyntax,
+  importedState: ReadonlySet<string> = new Set(),
+  { all = false }: { all?: boolean } = {},
+): StoreModule | undefined {
   const script = file.scripts[0]!;
   const body = script.ast.program.body;
-  const isStoreCall = storeCallRecogniser(body, syntax);
+  const creatorOf = storeCallRecogniser(body, syntax);
 
+  // A `readable` with no start function, or a `derived` of such stores only, holds the same value
+  // for everyone forever: not a leak. Unless `all` is set, it stays a module-level constant.
   const stores: string[] = [];
+  const constantStores: string[] = [];
   for (const statement of body) {
     const declaration = unwrapExport(statement);
     if (declaration?.type !== 'VariableDeclaration') continue;
     for (const declarator of declaration.declarations) {
-      if (declarator.init && isStoreCall(declarator.init)) stores.push(...patternNames(declarator.id));
+      const call = declarator.init && creatorOf(declarator.init);
+      if (!call) continue;
+      const names = patternNames(declarator.id);
+      if (!all && isConstantStore(call, constantStores)) constantStores.push(...names);
+      else stores.push(...names);
     }
   }
-  if (stores.length === 0 && importedState.size === 0) return undefined;
+  if (stores.length === 0 && importedState.size === 0) {
+    return constantStores.length > 0 ? constantStoreModule(file, script, syntax, constantStores) : undefined;
+  }
 
   const items: TopLevelItem[] = body
     .filter((statement) => !isModuleSyntaxOnly(statement))
@@ -96,12 +112,40 @@ export function findStoreModule(file: ParsedFile, syntax: ModuleSyntax, imported
     file: file.path,
     script,
     stores,
+    constantStores: exportedAs(syntax, constantStores),
     moved: items.filter((item) => moved.has(item)),
     statefulLocals,
     statefulExports,
     usedImports,
     problems,
   };
+}
+
+function isConstantStore({ creator, call }: StoreCall, constantStores: string[]): boolean {
+  if (creator === 'readable') return call.arguments.length <= 1;
+  if (creator !== 'derived') return false;
+  const source = call.arguments[0];
+  const sources = source?.type === 'ArrayExpression' ? source.elements : [source];
+  return sources.every((node) => node?.type === 'Identifier' && constantStores.includes(node.name));
+}
+
+/** A module whose only stores never change: reported, left alone. */
+function constantStoreModule(file: ParsedFile, script: Script, syntax: ModuleSyntax, constantStores: string[]): StoreModule {
+  return {
+    file: file.path,
+    script,
+    stores: [],
+    constantStores: exportedAs(syntax, constantStores),
+    moved: [],
+    statefulLocals: new Set(),
+    statefulExports: new Map(),
+    usedImports: new Set(),
+    problems: [],
+  };
+}
+
+function exportedAs(syntax: ModuleSyntax, locals: string[]): string[] {
+  return [...syntax.localExports].filter(([, local]) => locals.includes(local)).map(([exported]) => exported);
 }
 
 function findProblems(
@@ -159,31 +203,41 @@ function isModuleSyntaxOnly(statement: Statement): boolean {
  * Recognises calls that create a store: `writable`/`readable`/`derived` from `svelte/store` under
  * any import form, and calls of factories defined in this module that return a store.
  */
-function storeCallRecogniser(body: Statement[], syntax: ModuleSyntax): (node: Node) => boolean {
-  const creators = new Set<string>();
+interface StoreCall {
+  /** `writable`, `readable`, `derived`, or `factory` for a custom store factory. */
+  creator: string;
+  call: CallExpression;
+}
+
+function storeCallRecogniser(body: Statement[], syntax: ModuleSyntax): (node: Node) => StoreCall | undefined {
+  const creators = new Map<string, string>();
   const namespaces = new Set<string>();
   for (const statement of syntax.imports) {
     if (statement.source !== 'svelte/store') continue;
     for (const name of statement.names) {
       if (name.typeOnly) continue;
       if (name.imported === '*') namespaces.add(name.local);
-      else if (STORE_CREATORS.has(name.imported)) creators.add(name.local);
+      else if (STORE_CREATORS.has(name.imported)) creators.set(name.local, name.imported);
     }
   }
 
-  const isCreatorCall = (node: Node): node is CallExpression => {
-    if (node.type !== 'CallExpression') return false;
-    const callee = node.callee;
-    if (callee.type === 'Identifier') return creators.has(callee.name);
-    return (
+  const creatorOf = (node: Node): StoreCall | undefined => {
+    const call = unwrapTypeCast(node);
+    if (call.type !== 'CallExpression') return undefined;
+    const callee = call.callee;
+    if (callee.type === 'Identifier') {
+      const creator = creators.get(callee.name);
+      return creator ? { creator, call } : undefined;
+    }
+    const isNamespaced =
       callee.type === 'MemberExpression' &&
       callee.object.type === 'Identifier' &&
       namespaces.has(callee.object.name) &&
       callee.property.type === 'Identifier' &&
-      STORE_CREATORS.has(callee.property.name)
-    );
+      STORE_CREATORS.has(callee.property.name);
+    return isNamespaced ? { creator: (callee.property as { name: string }).name, call } : undefined;
   };
-  const isStoreCall = (node: Node): boolean => isCreatorCall(unwrapTypeCast(node));
+  const isStoreCall = (node: Node): boolean => creatorOf(node) !== undefined;
 
   // Factories: top-level functions returning a store or an object with `subscribe`. A factory may
   // call another factory, so repeat until no new factory appears.
@@ -192,11 +246,11 @@ function storeCallRecogniser(body: Statement[], syntax: ModuleSyntax): (node: No
     found = false;
     for (const [name, fn] of functions) {
       if (creators.has(name) || !returnsStore(fn, isStoreCall)) continue;
-      creators.add(name);
+      creators.set(name, 'factory');
       found = true;
     }
   }
-  return isStoreCall;
+  return creatorOf;
 }
 
 function unwrapTypeCast(node: Node): Node {
