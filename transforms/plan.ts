@@ -4,7 +4,7 @@
  */
 import { posix } from 'node:path';
 import type { Node } from '@babel/types';
-import { findStoreModule, mayDeclareStores, type StoreModule } from './analyse/find-stores.js';
+import { bundleKey, findStoreModule, mayDeclareStores, type StoreModule } from './analyse/find-stores.js';
 import type { ImportStatement, ImportedName, ReExportStatement } from './analyse/module-syntax.js';
 import { isComponentPath, isScriptPath, type ParsedFile, type Script } from './analyse/parse.js';
 import type { SourceIndex } from './analyse/source-index.js';
@@ -155,7 +155,7 @@ function dependencyUses(plan: ModulePlan, index: SourceIndex, plans: Map<string,
       if (!target || !plan.module.usedImports.has(name.local)) continue;
       const origin = index.resolveExport(target, name.imported);
       const dependency = origin && plans.get(origin.module);
-      if (dependency) uses.push({ plan: dependency, file, script, statement, name, bundleKey: origin.exported });
+      if (dependency) uses.push({ plan: dependency, file, script, statement, name, bundleKey: bundleKey(dependency.module, origin.exported) });
     }
   }
   return uses;
@@ -328,7 +328,7 @@ function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans
       const plan = origin && plans.get(origin.module);
       if (!plan || !plan.module.statefulExports.has(origin.exported)) continue;
       if (script.kind === 'instance') {
-        plan.consumers.push({ plan, file, script, statement, name, bundleKey: origin.exported });
+        plan.consumers.push({ plan, file, script, statement, name, bundleKey: bundleKey(plan.module, origin.exported) });
       } else {
         plan.blockers.push({ ...at(name.node), reason: whyContextCannotReach(file.path, script, name.local) });
       }

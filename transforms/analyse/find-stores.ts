@@ -6,7 +6,8 @@
  */
 import type { CallExpression, Expression, Node, Statement } from '@babel/types';
 import type { Blocker } from '../types.js';
-import { lineColumn } from '../text.js';
+import { posix } from 'node:path';
+import { lineColumn, unusedName } from '../text.js';
 import { declaredNames, freeReferences, patternNames, walk, type References } from './ast.js';
 import type { ModuleSyntax } from './module-syntax.js';
 import type { ParsedFile, Script } from './parse.js';
@@ -62,24 +63,37 @@ export function findStoreModule(
   // for everyone forever: not a leak. Unless `all` is set, it stays a module-level constant.
   const stores: string[] = [];
   const constantStores: string[] = [];
+  const defaultLocal = defaultExportLocal(file, script);
+  const addStore = (call: StoreCall, names: string[]) => {
+    if (!all && isConstantStore(call, constantStores)) constantStores.push(...names);
+    else stores.push(...names);
+  };
   for (const statement of body) {
+    if (statement.type === 'ExportDefaultDeclaration') {
+      const call = creatorOf(statement.declaration);
+      if (call && defaultLocal) addStore(call, [defaultLocal]);
+      continue;
+    }
     const declaration = unwrapExport(statement);
     if (declaration?.type !== 'VariableDeclaration') continue;
     for (const declarator of declaration.declarations) {
       const call = declarator.init && creatorOf(declarator.init);
-      if (!call) continue;
-      const names = patternNames(declarator.id);
-      if (!all && isConstantStore(call, constantStores)) constantStores.push(...names);
-      else stores.push(...names);
+      if (call) addStore(call, patternNames(declarator.id));
     }
   }
+  const localExports = new Map(syntax.localExports);
+  if (defaultLocal) localExports.set('default', defaultLocal);
   if (stores.length === 0 && importedState.size === 0) {
-    return constantStores.length > 0 ? constantStoreModule(file, script, syntax, constantStores) : undefined;
+    return constantStores.length > 0 ? constantStoreModule(file, script, localExports, constantStores) : undefined;
   }
 
   const items: TopLevelItem[] = body
     .filter((statement) => !isModuleSyntaxOnly(statement))
-    .map((statement) => ({ statement, declared: declaredNames(statement), refs: freeReferences(unwrapExport(statement) ?? statement) }));
+    .map((statement) => ({
+      statement,
+      declared: statement.type === 'ExportDefaultDeclaration' ? [defaultLocal!] : declaredNames(statement),
+      refs: freeReferences(unwrapExport(statement) ?? statement),
+    }));
 
   const statefulLocals = new Set([...stores, ...importedState]);
   const moved = new Set<TopLevelItem>(items.filter((item) => item.declared.some((name) => statefulLocals.has(name))));
@@ -87,7 +101,7 @@ export function findStoreModule(
   for (let changed = true; changed; ) {
     changed = false;
     for (const item of items) {
-      if (moved.has(item) || item.statement.type === 'ExportDefaultDeclaration') continue;
+      if (moved.has(item)) continue;
       const usesState = [...item.refs.values].some((name) => statefulLocals.has(name));
       const isMutableUsedByState =
         unwrapExport(item.statement)?.type === 'VariableDeclaration' &&
@@ -104,7 +118,7 @@ export function findStoreModule(
   // Imported state is not the module's own: re-exporting it does not make a bundle entry.
   const ownState = new Set([...moved].flatMap((item) => item.declared));
   const statefulExports = new Map<string, string>();
-  for (const [exported, local] of syntax.localExports) if (ownState.has(local)) statefulExports.set(exported, local);
+  for (const [exported, local] of localExports) if (ownState.has(local)) statefulExports.set(exported, local);
   const usedImports = new Set([...moved].flatMap((item) => [...item.refs.values].filter((name) => importedState.has(name))));
 
   const problems = findProblems(file, script, items, moved, statefulLocals, statefulExports);
@@ -112,7 +126,7 @@ export function findStoreModule(
     file: file.path,
     script,
     stores,
-    constantStores: exportedAs(syntax, constantStores),
+    constantStores: exportedAs(localExports, constantStores),
     moved: items.filter((item) => moved.has(item)),
     statefulLocals,
     statefulExports,
@@ -130,12 +144,12 @@ function isConstantStore({ creator, call }: StoreCall, constantStores: string[])
 }
 
 /** A module whose only stores never change: reported, left alone. */
-function constantStoreModule(file: ParsedFile, script: Script, syntax: ModuleSyntax, constantStores: string[]): StoreModule {
+function constantStoreModule(file: ParsedFile, script: Script, localExports: Map<string, string>, constantStores: string[]): StoreModule {
   return {
     file: file.path,
     script,
     stores: [],
-    constantStores: exportedAs(syntax, constantStores),
+    constantStores: exportedAs(localExports, constantStores),
     moved: [],
     statefulLocals: new Set(),
     statefulExports: new Map(),
@@ -144,8 +158,28 @@ function constantStoreModule(file: ParsedFile, script: Script, syntax: ModuleSyn
   };
 }
 
-function exportedAs(syntax: ModuleSyntax, locals: string[]): string[] {
-  return [...syntax.localExports].filter(([, local]) => locals.includes(local)).map(([exported]) => exported);
+function exportedAs(localExports: Map<string, string>, locals: string[]): string[] {
+  return [...localExports].filter(([, local]) => locals.includes(local)).map(([exported]) => exported);
+}
+
+/**
+ * The local name a non-identifier default export gets when it moves into `create…`: its own name
+ * (`export default function addItem`), else the module's name (`count.ts`: `count`).
+ */
+function defaultExportLocal(file: ParsedFile, script: Script): string | undefined {
+  const statement = script.ast.program.body.find((node) => node.type === 'ExportDefaultDeclaration');
+  if (!statement || statement.declaration.type === 'Identifier') return undefined;
+  const declaration = statement.declaration;
+  if ((declaration.type === 'FunctionDeclaration' || declaration.type === 'ClassDeclaration') && declaration.id) return declaration.id.name;
+  const stem = posix.basename(file.path).replace(/(?:\.svelte)?\.[cm]?[jt]s$/, '');
+  const words = (stem === 'index' ? posix.basename(posix.dirname(file.path)) : stem).split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const camel = words.map((word, i) => (i === 0 ? word[0]!.toLowerCase() : word[0]!.toUpperCase()) + word.slice(1)).join('');
+  return unusedName(/^[A-Za-z_$]/.test(camel) ? camel : `store${camel}`, [script.code]);
+}
+
+/** The name an export has in the context bundle: its exported name, or its local name for the default export. */
+export function bundleKey(module: StoreModule, exported: string): string {
+  return exported === 'default' ? module.statefulExports.get('default')! : exported;
 }
 
 function findProblems(
@@ -171,15 +205,6 @@ function findProblems(
       }
     }
   }
-  const defaultExport = script.ast.program.body.find(
-    (statement) =>
-      statement.type === 'ExportDefaultDeclaration' ||
-      (statement.type === 'ExportNamedDeclaration' && statement.specifiers.some((specifier) => specifier.exported.type === 'Identifier' && specifier.exported.name === 'default')),
-  );
-  const defaultUsesState = items.some((item) => item.statement.type === 'ExportDefaultDeclaration' && [...item.refs.values].some((name) => statefulLocals.has(name)));
-  if (defaultExport && (statefulExports.has('default') || defaultUsesState)) {
-    problems.push(at(defaultExport, 'the default export holds state; default exports are not moved into context yet, so export it by name and update its importers'));
-  }
   return problems;
 }
 
@@ -191,6 +216,7 @@ function unwrapExport(statement: Statement): Node | undefined {
 function isModuleSyntaxOnly(statement: Statement): boolean {
   return (
     statement.type === 'ImportDeclaration' ||
+    (statement.type === 'ExportDefaultDeclaration' && statement.declaration.type === 'Identifier') ||
     statement.type === 'ExportAllDeclaration' ||
     (statement.type === 'ExportNamedDeclaration' && !statement.declaration) ||
     statement.type === 'TSTypeAliasDeclaration' ||

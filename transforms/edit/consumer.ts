@@ -11,7 +11,7 @@ import type { Node } from '@babel/types';
 import type { ImportStatement } from '../analyse/module-syntax.js';
 import type { ConsumerUse, ModulePlan } from '../plan.js';
 import { unusedName, type CodeStyle } from '../text.js';
-import { rewriteSpecifierList, statement, type ScriptEditor } from './script-edits.js';
+import { replaceImportClause, rewriteSpecifierList, statement, type ScriptEditor } from './script-edits.js';
 
 /** Which accessor a component calls: `get…` everywhere, `init…` in the root layout. */
 export type Accessor = 'get' | 'init';
@@ -60,7 +60,9 @@ export function rewriteConsumerImports(editor: ScriptEditor, uses: ConsumerUse[]
       }
       if (!call.bindings.some((binding) => binding.local === use.name.local)) call.bindings.push({ key: use.bundleKey, local: use.name.local });
     }
-    rewriteSpecifierList(editor, importStatement.node, list);
+    const keepsLeadingBinding = importStatement.node.specifiers.every((specifier) => specifier.type === 'ImportSpecifier' || !usesBySpecifier.has(specifier));
+    if (keepsLeadingBinding) rewriteSpecifierList(editor, importStatement.node, list);
+    else replaceImportClause(editor, importStatement.node, list);
   }
   return [...calls.values()];
 }

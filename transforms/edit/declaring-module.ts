@@ -15,10 +15,11 @@ import type { Node, Statement } from '@babel/types';
 import type { Project } from '../analyse/project.js';
 import { importSpecifier } from '../analyse/resolve.js';
 import { walk } from '../analyse/ast.js';
+import { bundleKey } from '../analyse/find-stores.js';
 import type { ModulePlan } from '../plan.js';
 import { contextCallLine, rewriteConsumerImports } from './consumer.js';
 import { lineEndAfter, lineStartOf, unusedName } from '../text.js';
-import { endOf, insertAfterImports, quoted, rewriteSpecifierList, startOf, statement, statementLineRange, type ScriptEditor } from './script-edits.js';
+import { endOf, insertAfterImports, quoted, removeStatement, rewriteSpecifierList, startOf, statement, statementLineRange, type ScriptEditor } from './script-edits.js';
 
 export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, project: Project): void {
   const { module, names } = plan;
@@ -28,10 +29,14 @@ export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, p
   // State from other store modules comes from their bundles, fetched first thing in `create…`
   // (it runs in the root layout, after their init).
   const dependencyCalls = rewriteConsumerImports(editor, plan.dependencies, 'get').map((call) => style.indent + contextCallLine(style, call));
-  const pieces = module.moved.map((item) => movedPiece(editor, item.statement));
+  const pieces = module.moved.map((item) => movedPiece(editor, item.statement, module.statefulExports.get('default')));
   const movedCode = pieces.map((piece, i) => (i > 0 && piece.blankLineBefore ? eol : '') + piece.code).join(eol);
   const body = dependencyCalls.length > 0 ? [...dependencyCalls, '', movedCode].join(eol) : movedCode;
-  const entries = [...module.statefulExports].map(([exported, local]) => (exported === local ? local : `${exported}: ${local}`));
+  const entries = [...module.statefulExports.keys()].map((exported) => {
+    const key = bundleKey(module, exported);
+    const local = module.statefulExports.get(exported)!;
+    return key === local ? local : `${key}: ${local}`;
+  });
   const returned = statement(style, `${style.indent}return { ${entries.join(', ')} }`);
 
   const svelteImports = ensureSvelteImports(editor);
@@ -72,7 +77,7 @@ interface MovedPiece {
   blankLineBefore: boolean;
 }
 
-function movedPiece(editor: ScriptEditor, node: Statement): MovedPiece {
+function movedPiece(editor: ScriptEditor, node: Statement, defaultLocal: string | undefined): MovedPiece {
   const { text } = editor;
   const start = startOf(editor, node);
   const commentStart = ownLineComments(editor, node)[0];
@@ -81,10 +86,16 @@ function movedPiece(editor: ScriptEditor, node: Statement): MovedPiece {
   const sameLineComment = /^[ \t]*\/\/[^\n]*?(?=\r?\n|$)/.exec(text.slice(end));
   if (sameLineComment) end += sameLineComment[0].length;
 
-  const inner = node.type === 'ExportNamedDeclaration' && node.declaration ? node.declaration : node;
+  const inner = (node.type === 'ExportNamedDeclaration' || node.type === 'ExportDefaultDeclaration') && node.declaration ? node.declaration : node;
   const templates = templateRanges(editor, inner);
   const comments = pieceStart < start ? indentLines(editor, pieceStart, start, templates) : '';
-  const code = comments + indentLines(editor, startOf(editor, inner), end, templates);
+  let code = indentLines(editor, startOf(editor, inner), end, templates);
+  // `export default writable(0)` becomes `const count = writable(0)`; a named default function keeps its declaration.
+  if (node.type === 'ExportDefaultDeclaration' && !((inner.type === 'FunctionDeclaration' || inner.type === 'ClassDeclaration') && inner.id)) {
+    const statementEnd = /;\s*$/.test(code) || !editor.style.semicolon ? '' : ';';
+    code = `${editor.style.indent}const ${defaultLocal} = ${code.slice(editor.style.indent.length)}${statementEnd}`;
+  }
+  code = comments + code;
 
   const [removeStart, lineEnd] = statementLineRange(editor, pieceStart, end);
   const previousLineStart = lineStartOf(text, Math.max(removeStart - 1, 0));
@@ -211,9 +222,12 @@ function jsDocApi({ names }: ModulePlan, svelte: SvelteImports, { style }: Scrip
   ];
 }
 
-/** `export { cart, TAX }` loses the names that moved into the bundle. */
+/** `export { cart, TAX }` loses the names that moved into the bundle; `export default cart` goes. */
 function removeFromExportLists(editor: ScriptEditor, statefulLocals: Set<string>): void {
   for (const node of editor.script.ast.program.body) {
+    if (node.type === 'ExportDefaultDeclaration' && node.declaration.type === 'Identifier' && statefulLocals.has(node.declaration.name)) {
+      removeStatement(editor, node);
+    }
     if (node.type !== 'ExportNamedDeclaration' || node.source || node.declaration) continue;
     const kept = node.specifiers.filter((specifier) => !(specifier.type === 'ExportSpecifier' && statefulLocals.has(specifier.local.name)));
     if (kept.length !== node.specifiers.length) rewriteSpecifierList(editor, node, kept);

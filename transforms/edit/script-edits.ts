@@ -20,9 +20,13 @@ export const endOf = (editor: ScriptEditor, node: Node): number => editor.script
 /** The end of the script's code, in file offsets. */
 const scriptEnd = (editor: ScriptEditor): number => editor.script.offset + editor.script.code.length;
 
-/** Removes a statement with its line when it stands alone on it. */
+/** Removes a statement with its line when it stands alone on it (and a blank line it would leave at the end). */
 export function removeStatement(editor: ScriptEditor, node: Node): void {
-  const [start, end] = statementLineRange(editor, startOf(editor, node), endOf(editor, node));
+  const { text } = editor;
+  let [start, end] = statementLineRange(editor, startOf(editor, node), endOf(editor, node));
+  const previousLineStart = lineStartOf(text, Math.max(start - 1, editor.script.offset));
+  const atEnd = !/\S/.test(text.slice(end, scriptEnd(editor)));
+  if (atEnd && previousLineStart < start && /^[ \t]*\r?\n$/.test(text.slice(previousLineStart, start))) start = previousLineStart;
   editor.edits.remove(start, end);
 }
 
@@ -68,6 +72,16 @@ export function rewriteSpecifierList(editor: ScriptEditor, declaration: Node & {
   const trailingComma = /,\s*$/.test(text.slice(endOf(editor, named[named.length - 1]!), close));
   const eol = editor.style.eol;
   edits.overwrite(open, close + 1, `{${eol}${items.map((item) => itemIndent + item).join(`,${eol}`)}${trailingComma ? ',' : ''}${eol}${closeIndent}}`);
+}
+
+/**
+ * Rewrites everything between `import` and `from` to a `{ … }` list: for an import whose default
+ * or namespace binding goes away. Removes the statement when the list is empty.
+ */
+export function replaceImportClause(editor: ScriptEditor, declaration: Node & { source: Node }, list: Array<Node | string>): void {
+  if (list.length === 0) return removeStatement(editor, declaration);
+  const items = list.map((item) => (typeof item === 'string' ? item : editor.text.slice(startOf(editor, item), endOf(editor, item))));
+  editor.edits.overwrite(startOf(editor, declaration), startOf(editor, declaration.source), `import { ${items.join(', ')} } from `);
 }
 
 /** The last top-level import of the script, if any. */
