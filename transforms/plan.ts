@@ -397,20 +397,19 @@ function whyContextCannotReach(path: string, script: Script, name: string): stri
 
 /** Context names per module: `cart.ts` gives createCartContext, initCartContext, getCartContext, CartContext, CART_CONTEXT. */
 function nameContexts(modules: StoreModule[], index: SourceIndex): Map<string, ContextNames> {
-  const bases = new Map<string, string>();
-  for (const module of modules) bases.set(module.file, pascalCase(moduleStem(module.file)));
-  // Two modules with the same stem (admin/cart.ts, shop/cart.ts) take their folder as a prefix.
+  const stems = new Map(modules.map((module) => [module.file, moduleStem(module.file)]));
+  const labels = new Map<string, string>();
+  // Two modules with the same stem (admin/cart.ts, shop/cart.ts) both take their folder as a prefix.
   for (const module of modules) {
-    const base = bases.get(module.file)!;
-    if ([...bases.values()].filter((other) => other === base).length > 1) {
-      bases.set(module.file, pascalCase(posix.basename(posix.dirname(module.file))) + base);
-    }
+    const stem = stems.get(module.file)!;
+    const shared = [...stems.values()].filter((other) => other === stem).length > 1;
+    labels.set(module.file, shared ? `${posix.basename(posix.dirname(module.file))}/${stem}` : stem);
   }
   const keyModuleText = index.files.get(index.project.keyModule) ?? '';
   const takenKeys = new Set<string>();
   const names = new Map<string, ContextNames>();
   for (const module of modules) {
-    const base = bases.get(module.file)!;
+    const base = pascalCase(labels.get(module.file)!);
     const text = [module.script.code];
     const key = unusedName(`${constantCase(base)}_CONTEXT`, [keyModuleText, module.script.code], takenKeys);
     takenKeys.add(key);
@@ -420,7 +419,7 @@ function nameContexts(modules: StoreModule[], index: SourceIndex): Map<string, C
       get: unusedName(`get${base}Context`, text),
       type: unusedName(`${base}Context`, text),
       key,
-      label: moduleStem(module.file),
+      label: labels.get(module.file)!,
     });
   }
   return names;
