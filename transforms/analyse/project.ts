@@ -3,6 +3,7 @@
  * `svelte.config.js` is read statically (it is never executed: `migrate` is pure).
  */
 import { posix } from 'node:path';
+import ts from 'typescript';
 import type { Node, ObjectExpression } from '@babel/types';
 import type { MigrateOptions, ProjectFiles } from '../types.js';
 import { parseScriptCode } from './parse.js';
@@ -12,8 +13,11 @@ export interface Alias {
   find: string;
   /** Project-relative target path, without trailing slash. */
   replacement: string;
-  /** `key/*` aliases match only paths inside the directory, not the directory itself. */
-  subpathsOnly: boolean;
+  /**
+   * `prefix`: the alias and paths below it (`kit.alias` keys, as Vite matches them);
+   * `subpaths`: only paths below it (keys ending in `/*`); `exact`: only itself (a `paths` key without `*`).
+   */
+  match: 'prefix' | 'subpaths' | 'exact';
 }
 
 export interface Project {
@@ -34,7 +38,7 @@ export function discoverProject(files: ProjectFiles, options: MigrateOptions): P
   const libDir = normalise(stringAt(kit, ['files', 'lib']) ?? 'src/lib');
   const typescript = files.has('tsconfig.json') || [...files.keys()].some((path) => path.startsWith('src/') && /(?<!\.d)\.ts$/.test(path));
 
-  const aliases: Alias[] = [{ find: '$lib', replacement: libDir, subpathsOnly: false }];
+  const aliases: Alias[] = [{ find: '$lib', replacement: libDir, match: 'prefix' }];
   const aliasObject = propertyAt(kit, ['alias']);
   if (aliasObject?.type === 'ObjectExpression') {
     for (const property of aliasObject.properties) {
@@ -46,10 +50,11 @@ export function discoverProject(files: ProjectFiles, options: MigrateOptions): P
       aliases.push({
         find: subpathsOnly ? key.slice(0, -2) : key,
         replacement: normalise(target.replace(/\/\*$/, '')),
-        subpathsOnly,
+        match: subpathsOnly ? 'subpaths' : 'prefix',
       });
     }
   }
+  aliases.push(...tsconfigPaths(files));
 
   const extension = typescript ? 'ts' : 'js';
   return {
@@ -61,6 +66,26 @@ export function discoverProject(files: ProjectFiles, options: MigrateOptions): P
     keyModule: normalise(options.keyModule ?? `${libDir}/context-keys.${extension}`),
     rootLayout: `${routesDir}/+layout.svelte`,
   };
+}
+
+/** `compilerOptions.paths` of `tsconfig.json` or `jsconfig.json` (read with TypeScript's own lenient JSON reader). */
+function tsconfigPaths(files: ProjectFiles): Alias[] {
+  const name = ['tsconfig.json', 'jsconfig.json'].find((candidate) => files.has(candidate));
+  if (!name) return [];
+  const { config } = ts.parseConfigFileTextToJson(name, files.get(name)!) as { config?: { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } } };
+  const baseUrl = config?.compilerOptions?.baseUrl ?? '.';
+  const aliases: Alias[] = [];
+  for (const [key, targets] of Object.entries(config?.compilerOptions?.paths ?? {})) {
+    const target = targets[0];
+    if (!target || key.startsWith('$lib') || (key.includes('*') && !(key.endsWith('/*') && target.endsWith('/*')))) continue;
+    const wildcard = key.endsWith('/*');
+    aliases.push({
+      find: wildcard ? key.slice(0, -2) : key,
+      replacement: normalise(posix.join(baseUrl, wildcard ? target.slice(0, -2) : target)),
+      match: wildcard ? 'subpaths' : 'exact',
+    });
+  }
+  return aliases;
 }
 
 function normalise(path: string): string {

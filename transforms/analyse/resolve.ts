@@ -19,7 +19,7 @@ function aliasTarget(specifier: string, project: Project): string | undefined {
   // The longest matching alias wins, as in Vite.
   let best: { find: string; replacement: string } | undefined;
   for (const alias of project.aliases) {
-    const matches = specifier.startsWith(`${alias.find}/`) || (!alias.subpathsOnly && specifier === alias.find);
+    const matches = specifier === alias.find ? alias.match !== 'subpaths' : alias.match !== 'exact' && specifier.startsWith(`${alias.find}/`);
     if (matches && (!best || alias.find.length > best.find.length)) best = alias;
   }
   return best ? best.replacement + specifier.slice(best.find.length) : undefined;
