@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /** The command line: flags -> options -> migrate() -> diff, or write; then the report. */
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { formatReport, migrate, type MigrationReport } from '../transforms/index.js';
+import { formatReport, migrate, type MigrateOptions, type MigrationReport } from '../transforms/index.js';
 import { readProject } from './read-project.js';
 import { unifiedDiff } from './unified-diff.js';
 
@@ -15,13 +15,18 @@ interface CliOptions {
   dry: boolean;
   all: boolean;
   keyModule?: string;
+  factory: string[];
 }
+
+/** Options a project keeps next to its `svelte.config.js`; flags given on the command line win. */
+const CONFIG_FILE = 'svelte-store-context.config.json';
 
 const program = new Command()
   .name('svelte-store-context')
   .description('Move module-scoped Svelte stores into per-request component context, so SvelteKit SSR stops sharing state between users.')
   .argument('[dir]', 'root of the SvelteKit app', '.')
   .option('-d, --dry', 'write nothing; print a unified diff of every change (`git apply` accepts it)', false)
+  .option('--factory <name@module>', 'a store factory to recognise, e.g. persisted@svelte-persisted-store (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
   .option('--all', 'also migrate stores that never change (a `readable` constant, a `derived` of such); they cannot leak, so by default they are listed and left alone', false)
   .addOption(new Option('--key-module <path>', 'where the context key module goes, relative to the app root').default(undefined, '<lib>/context-keys.ts, or .js in JS apps'))
   .addHelpText(
@@ -42,8 +47,19 @@ async function run(dir: string, options: CliOptions): Promise<void> {
     process.stderr.write(`svelte-store-context: ${dir} is not a directory\n`);
     process.exit(EXIT_USAGE);
   }
+  const config = await readConfig(root);
   const project = await readProject(root);
-  const { files, report } = migrate(project.files, { keyModule: options.keyModule, all: options.all });
+  let result: ReturnType<typeof migrate>;
+  try {
+    result = migrate(project.files, {
+      keyModule: options.keyModule ?? config.keyModule,
+      all: options.all || config.all,
+      factories: [...(config.factories ?? []), ...options.factory],
+    });
+  } catch (error) {
+    return usageError((error as Error).message);
+  }
+  const { files, report } = result;
   report.errors.push(...project.errors);
 
   if (options.dry) {
@@ -58,6 +74,31 @@ async function run(dir: string, options: CliOptions): Promise<void> {
   }
   process.stderr.write(`${formatReport(report)}\n${nextSteps(report, options.dry)}`);
   process.exitCode = report.errors.length > 0 ? EXIT_FILE_ERRORS : EXIT_OK;
+}
+
+function usageError(message: string): never {
+  process.stderr.write(`svelte-store-context: ${message}\n`);
+  process.exit(EXIT_USAGE);
+}
+
+async function readConfig(root: string): Promise<MigrateOptions> {
+  const text = await readFile(join(root, CONFIG_FILE), 'utf8').catch(() => undefined);
+  if (text === undefined) return {};
+  let config: unknown;
+  try {
+    config = JSON.parse(text);
+  } catch (error) {
+    return usageError(`${CONFIG_FILE}: ${(error as Error).message}`);
+  }
+  const { keyModule, all, factories, ...unknown } = (config ?? {}) as Record<string, unknown>;
+  const keys = Object.keys(unknown);
+  if (keys.length > 0) usageError(`${CONFIG_FILE}: unknown option ${keys.join(', ')} (known: keyModule, all, factories)`);
+  if (keyModule !== undefined && typeof keyModule !== 'string') usageError(`${CONFIG_FILE}: keyModule must be a string`);
+  if (all !== undefined && typeof all !== 'boolean') usageError(`${CONFIG_FILE}: all must be true or false`);
+  if (factories !== undefined && !(Array.isArray(factories) && factories.every((factory) => typeof factory === 'string'))) {
+    usageError(`${CONFIG_FILE}: factories must be a list of "name@module" strings`);
+  }
+  return { keyModule, all, factories } as MigrateOptions;
 }
 
 function nextSteps(report: MigrationReport, dry: boolean): string {

@@ -4,9 +4,10 @@
  * exit codes are as documented.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { MigrateOptions } from '../transforms/index.js';
 import { copyToTemp, FIXTURES, fixtureCases, readTree } from './helpers.js';
 
 const BIN = join(import.meta.dirname, '..', 'dist', 'bin', 'cli.js');
@@ -35,18 +36,29 @@ it('has a built bin (npm test builds it first)', () => {
   expect(existsSync(BIN), `${BIN} is missing: run npm run build`).toBe(true);
 });
 
+/** The flags that give a fixture's `case.json` options. */
+function optionFlags(name: string): string[] {
+  const configPath = join(FIXTURES, name, 'case.json');
+  const options: MigrateOptions = existsSync(configPath) ? (JSON.parse(readFileSync(configPath, 'utf8')).options ?? {}) : {};
+  return [
+    ...(options.all ? ['--all'] : []),
+    ...(options.keyModule ? ['--key-module', options.keyModule] : []),
+    ...(options.factories ?? []).flatMap((factory) => ['--factory', factory]),
+  ];
+}
+
 describe.each(fixtureCases())('%s through the bin', (name) => {
   it('--dry prints a diff that git apply accepts and that equals the written result', async () => {
     const dryDir = tempCopy(name);
     const before = await readTree(dryDir);
-    const dry = cli([dryDir, '--dry']);
+    const dry = cli([dryDir, '--dry', ...optionFlags(name)]);
     expect(dry.status, dry.stderr).toBe(name.startsWith('blocked-unparsable') ? 1 : 0);
     expect(await readTree(dryDir), '--dry must not write').toEqual(before);
 
     if (dry.stdout) git(dryDir, ['apply', '--whitespace=nowarn', '-'], dry.stdout);
 
     const writeDir = tempCopy(name);
-    const written = cli([writeDir]);
+    const written = cli([writeDir, ...optionFlags(name)]);
     expect(written.status, written.stderr).toBe(dry.status);
     const applied = await readTree(dryDir);
     expect(await readTree(writeDir)).toEqual(applied);
@@ -58,7 +70,7 @@ describe('command line', () => {
   it('documents every flag and the exit codes in --help', () => {
     const help = cli(['--help']);
     expect(help.status).toBe(0);
-    for (const flag of ['--dry', '--key-module', '--help']) expect(help.stdout).toContain(flag);
+    for (const flag of ['--dry', '--all', '--factory', '--key-module', '--help']) expect(help.stdout).toContain(flag);
     expect(help.stdout).toMatch(/Exit codes:[\s\S]*0[\s\S]*1[\s\S]*2/);
   });
 
@@ -86,6 +98,26 @@ describe('command line', () => {
     const result = cli([tempCopy('blocked-server-uses'), '--dry']);
     expect(result.stderr).toContain('2 store modules found: 1 migrated, 1 blocked; 4 files changed (1 created)');
     expect(result.stderr).toContain('blocked   src/lib/session.ts (session)');
+  });
+
+  it('takes store factories from --factory and from svelte-store-context.config.json', () => {
+    const name = 'factories-imported-and-configured';
+    expect(cli([tempCopy(name), '--dry']).stderr).toContain('2 store modules found: 2 migrated');
+    expect(cli([tempCopy(name), '--dry', '--factory', 'localStore@@acme/stores']).stderr).toContain('3 store modules found: 3 migrated');
+    const configured = tempCopy(name);
+    writeFileSync(join(configured, 'svelte-store-context.config.json'), JSON.stringify({ factories: ['localStore@@acme/stores'] }));
+    expect(cli([configured, '--dry']).stderr).toContain('3 store modules found: 3 migrated');
+  });
+
+  it('refuses a malformed factory or config file with exit 2', () => {
+    const bad = cli([tempCopy('svelte5-ts-cart'), '--factory', 'persisted']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('invalid factory "persisted"');
+    const dir = tempCopy('svelte5-ts-cart');
+    writeFileSync(join(dir, 'svelte-store-context.config.json'), '{ "factory": [] }');
+    const config = cli([dir]);
+    expect(config.status).toBe(2);
+    expect(config.stderr).toContain('unknown option factory');
   });
 
   it('puts the key module where --key-module says', async () => {

@@ -8,6 +8,7 @@
 import { discoverProject } from './analyse/project.js';
 import { parseFile, type ParsedFile } from './analyse/parse.js';
 import { SourceIndex } from './analyse/source-index.js';
+import { parseFactorySpec } from './analyse/store-modules.js';
 import { MigrationError } from './errors.js';
 import { rewriteBarrels } from './edit/barrel.js';
 import { rewriteConsumerImports, contextCallLine } from './edit/consumer.js';
@@ -28,7 +29,7 @@ export function migrate(files: ProjectFiles | Record<string, string>, options: M
   const projectFiles: ProjectFiles = files instanceof Map ? files : new Map(Object.entries(files));
   const project = discoverProject(projectFiles, options);
   const index = new SourceIndex(projectFiles, project);
-  const plan = planMigration(index, options);
+  const plan = planMigration(index, { all: options.all, factories: (options.factories ?? []).map(parseFactorySpec) });
   blockOnUnparsableRootLayout(index, plan.modules);
 
   // Every written file must parse again. Should one not, the modules that touched it are blocked

@@ -4,11 +4,13 @@
  */
 import { posix } from 'node:path';
 import type { Node } from '@babel/types';
-import { bundleKey, findStoreModule, mayDeclareStores, type StoreModule } from './analyse/find-stores.js';
+import { bundleKey, type StoreModule } from './analyse/find-stores.js';
+import { findStoreModules, isToolingFile, modulesLeadingTo, referenceTokens, type FactorySpec, type ReferenceToken } from './analyse/store-modules.js';
+import { nameContexts, type ContextNames } from './context-names.js';
 import type { ImportStatement, ImportedName, ReExportStatement } from './analyse/module-syntax.js';
 import { isComponentPath, isScriptPath, type ParsedFile, type Script } from './analyse/parse.js';
 import type { SourceIndex } from './analyse/source-index.js';
-import { lineColumn, unusedName } from './text.js';
+import { lineColumn } from './text.js';
 import type { Blocker, SourceLocation } from './types.js';
 
 /** One imported stateful name in a component's instance script. */
@@ -30,16 +32,6 @@ export interface BarrelUse {
   statefulNames: Set<string>;
 }
 
-export interface ContextNames {
-  create: string;
-  init: string;
-  get: string;
-  type: string;
-  key: string;
-  /** The `Symbol()` description. */
-  label: string;
-}
-
 export interface ModulePlan {
   module: StoreModule;
   blockers: Blocker[];
@@ -58,10 +50,7 @@ export interface Plan {
 
 export const isMigrating = (plan: ModulePlan): boolean => plan.blockers.length === 0;
 
-/** Config files at the project root are tooling, never app modules. */
-const isToolingFile = (path: string): boolean => !path.includes('/') && /\.config\.[cm]?[jt]s$/.test(path);
-
-export function planMigration(index: SourceIndex, options: { all?: boolean } = {}): Plan {
+export function planMigration(index: SourceIndex, options: { all?: boolean; factories?: FactorySpec[] } = {}): Plan {
   const found = findStoreModules(index, options);
   const storeModules = found.filter((module) => module.statefulExports.size > 0);
   const constantOnly = found.filter((module) => module.statefulExports.size === 0);
@@ -90,58 +79,6 @@ export function planMigration(index: SourceIndex, options: { all?: boolean } = {
   blockDependencyCycles(plans);
   blockDependentsOfBlocked(plans);
   return { modules: [...plans.values()].sort((a, b) => a.module.file.localeCompare(b.module.file)), constantOnly };
-}
-
-/**
- * Modules that create stores, then, until nothing changes, modules whose code uses another store
- * module's state (a store derived from it, a function writing it): they are store modules too.
- */
-function findStoreModules(index: SourceIndex, options: { all?: boolean }): StoreModule[] {
-  const modules = new Map<string, StoreModule>();
-  const constantOnly: StoreModule[] = [];
-  const scripts = [...index.files.keys()].filter((path) => isScriptPath(path) && !isToolingFile(path));
-  for (const path of scripts) {
-    const file = mayDeclareStores(index.files.get(path)!) ? index.get(path) : undefined;
-    const module = file && findStoreModule(file, index.syntax(file.scripts[0]!), new Set(), options);
-    if (module && module.statefulExports.size > 0) modules.set(path, module);
-    else if (module && module.constantStores.length > 0) constantOnly.push(module);
-  }
-
-  const seedsSeen = new Map<string, number>();
-  for (let grew = modules.size > 0; grew; ) {
-    grew = false;
-    const tokens = referenceTokens(modulesLeadingTo(new Set(modules.keys()), index), index);
-    for (const path of scripts) {
-      const text = index.files.get(path)!;
-      if (runsOutsideComponents(path) || !tokens.some((token) => text.includes(token.text))) continue;
-      const file = index.get(path);
-      if (!file) continue;
-      const seeds = importedState(file, index, modules);
-      if (seeds.size <= (seedsSeen.get(path) ?? 0)) continue;
-      seedsSeen.set(path, seeds.size);
-      const module = findStoreModule(file, index.syntax(file.scripts[0]!), new Set(seeds.keys()), options);
-      if (module && module.statefulExports.size > 0) {
-        modules.set(path, module);
-        grew = true;
-      }
-    }
-  }
-  return [...modules.values(), ...constantOnly.filter((module) => !modules.has(module.file))];
-}
-
-/** Imported locals of `file` that are stateful exports of another store module. */
-function importedState(file: ParsedFile, index: SourceIndex, modules: Map<string, StoreModule>): Map<string, { module: string; exported: string }> {
-  const seeds = new Map<string, { module: string; exported: string }>();
-  for (const statement of index.syntax(file.scripts[0]!).imports) {
-    const target = index.resolve(statement.source, file.path);
-    if (!target) continue;
-    for (const name of statement.names) {
-      if (name.typeOnly || name.imported === '*') continue;
-      const origin = index.resolveExport(target, name.imported);
-      if (origin && origin.module !== file.path && modules.get(origin.module)?.statefulExports.has(origin.exported)) seeds.set(name.local, origin);
-    }
-  }
-  return seeds;
 }
 
 /** The imports through which a store module's moved code reaches other store modules' state. */
@@ -233,51 +170,6 @@ export function initOrder(plans: ModulePlan[]): ModulePlan[] {
   return ordered;
 }
 
-/** Store modules plus every barrel that re-exports from one, directly or through other barrels. */
-function modulesLeadingTo(storeModules: Set<string>, index: SourceIndex): Set<string> {
-  const reached = new Set(storeModules);
-  const barrelCandidates = [...index.files].filter(([path, text]) => isScriptPath(path) && /\bexport\b[^;]*?\bfrom\b/.test(text)).map(([path]) => path);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const path of barrelCandidates) {
-      if (reached.has(path)) continue;
-      const file = index.get(path);
-      if (!file) continue;
-      const syntax = index.syntax(file.scripts[0]!);
-      const sources = [...syntax.reExports.map((reExport) => reExport.source), ...syntax.imports.map((statement) => statement.source)];
-      if (sources.some((source) => reached.has(index.resolve(source, path) ?? ''))) {
-        reached.add(path);
-        grew = true;
-      }
-    }
-  }
-  return reached;
-}
-
-interface ReferenceToken {
-  text: string;
-  modules: string[];
-}
-
-/** Words an import of one of `modules` must contain: a file's stem, an index file's folder, an alias. */
-function referenceTokens(modules: Set<string>, index: SourceIndex): ReferenceToken[] {
-  const tokens = new Map<string, Set<string>>();
-  const add = (text: string, module: string) => {
-    if (!tokens.has(text)) tokens.set(text, new Set());
-    tokens.get(text)!.add(module);
-  };
-  for (const module of modules) {
-    const stem = posix.basename(module).replace(/(?:\.svelte)?\.[cm]?[jt]s$/, '');
-    add(stem === 'index' ? posix.basename(posix.dirname(module)) : stem, module);
-    // An alias naming the module itself (or its index folder) may be all an import says of it.
-    const withoutExtension = module.replace(/\.[cm]?[jt]s$/, '');
-    for (const alias of index.project.aliases) {
-      if (alias.replacement === withoutExtension || alias.replacement === module || `${alias.replacement}/index` === withoutExtension) add(alias.find, module);
-    }
-  }
-  return [...tokens].map(([text, owners]) => ({ text, modules: [...owners] }));
-}
-
 function blockUnparsable(path: string, mentioned: ReferenceToken[], index: SourceIndex, plans: Map<string, ModulePlan>): void {
   const error = index.errors.get(path);
   if (!error) return;
@@ -363,20 +255,6 @@ function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans
   }
 }
 
-/** SvelteKit files that run per request but outside any component: hooks, load functions, endpoints, server code. */
-function runsOutsideComponents(path: string): boolean {
-  const file = posix.basename(path);
-  return (
-    /^hooks(?:\.(?:server|client|universal))?\.[cm]?[jt]s$/.test(file) ||
-    /^\+(?:page|layout)(?:\.server)?\.[jt]s$/.test(file) ||
-    /^\+server\.[jt]s$/.test(file) ||
-    /\.server\.[jt]s$/.test(file) ||
-    path.includes('/server/') ||
-    /\.(?:test|spec)\.[cm]?[jt]s$/.test(file) ||
-    /(?:^|\/)service-worker(?:\/index)?\.[jt]s$/.test(path)
-  );
-}
-
 /** A sentence saying why `getContext` cannot run where `name` is used, and what to do instead. */
 function whyContextCannotReach(path: string, script: Script, name: string): string {
   if (script.kind === 'component-module') {
@@ -393,49 +271,4 @@ function whyContextCannotReach(path: string, script: Script, name: string): stri
     return `\`${name}\` is used in server-only code, which has no component context; pass the value in from the request instead`;
   }
   return `\`${name}\` is used in a plain module, where getContext cannot run; move this use into a component, or pass the store in as an argument`;
-}
-
-/** Context names per module: `cart.ts` gives createCartContext, initCartContext, getCartContext, CartContext, CART_CONTEXT. */
-function nameContexts(modules: StoreModule[], index: SourceIndex): Map<string, ContextNames> {
-  const stems = new Map(modules.map((module) => [module.file, moduleStem(module.file)]));
-  const labels = new Map<string, string>();
-  // Two modules with the same stem (admin/cart.ts, shop/cart.ts) both take their folder as a prefix.
-  for (const module of modules) {
-    const stem = stems.get(module.file)!;
-    const shared = [...stems.values()].filter((other) => other === stem).length > 1;
-    labels.set(module.file, shared ? `${posix.basename(posix.dirname(module.file))}/${stem}` : stem);
-  }
-  const keyModuleText = index.files.get(index.project.keyModule) ?? '';
-  const takenKeys = new Set<string>();
-  const names = new Map<string, ContextNames>();
-  for (const module of modules) {
-    const base = pascalCase(labels.get(module.file)!);
-    const text = [module.script.code];
-    const key = unusedName(`${constantCase(base)}_CONTEXT`, [keyModuleText, module.script.code], takenKeys);
-    takenKeys.add(key);
-    names.set(module.file, {
-      create: unusedName(`create${base}Context`, text),
-      init: unusedName(`init${base}Context`, text),
-      get: unusedName(`get${base}Context`, text),
-      type: unusedName(`${base}Context`, text),
-      key,
-      label: labels.get(module.file)!,
-    });
-  }
-  return names;
-}
-
-function moduleStem(path: string): string {
-  const stem = posix.basename(path).replace(/(?:\.svelte)?\.[cm]?[jt]s$/, '');
-  return stem === 'index' ? posix.basename(posix.dirname(path)) : stem;
-}
-
-function pascalCase(text: string): string {
-  const words = text.split(/[^A-Za-z0-9]+/).filter(Boolean);
-  const pascal = words.map((word) => word[0]!.toUpperCase() + word.slice(1)).join('');
-  return /^[A-Za-z]/.test(pascal) ? pascal : `Store${pascal}`;
-}
-
-function constantCase(pascal: string): string {
-  return pascal.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 }

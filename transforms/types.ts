@@ -6,6 +6,11 @@ export interface MigrateOptions {
   keyModule?: string;
   /** Migrate stores that never change too (a `readable` constant, a `derived` of such). Default: leave them. */
   all?: boolean;
+  /**
+   * More store factories, as `name@module`: calls of `name` imported from `module` create stores
+   * (`persisted@svelte-persisted-store` is always known).
+   */
+  factories?: string[];
 }
 
 /** A place in a file, 1-based line and column as editors show them. */

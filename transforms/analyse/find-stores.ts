@@ -4,15 +4,14 @@
  * into the context bundle; everything else (types, constants, pure functions, the factories
  * themselves) stays where it is.
  */
-import type { CallExpression, Expression, Node, Statement } from '@babel/types';
+import type { Node, Statement } from '@babel/types';
 import type { Blocker } from '../types.js';
 import { posix } from 'node:path';
 import { lineColumn, unusedName } from '../text.js';
-import { declaredNames, freeReferences, patternNames, walk, type References } from './ast.js';
+import { declaredNames, freeReferences, patternNames, type References } from './ast.js';
+import { recogniseStoreCalls, type ImportedFactoryCheck, type StoreCall } from './store-calls.js';
 import type { ModuleSyntax } from './module-syntax.js';
 import type { ParsedFile, Script } from './parse.js';
-
-const STORE_CREATORS = new Set(['writable', 'readable', 'derived']);
 
 export interface TopLevelItem {
   statement: Statement;
@@ -52,12 +51,13 @@ export function mayDeclareStores(text: string): boolean {
 export function findStoreModule(
   file: ParsedFile,
   syntax: ModuleSyntax,
-  importedState: ReadonlySet<string> = new Set(),
+  importedState: ReadonlySet<string>,
+  isImportedFactory: ImportedFactoryCheck,
   { all = false }: { all?: boolean } = {},
 ): StoreModule | undefined {
   const script = file.scripts[0]!;
   const body = script.ast.program.body;
-  const creatorOf = storeCallRecogniser(body, syntax);
+  const { creatorOf } = recogniseStoreCalls(body, syntax, isImportedFactory);
 
   // A `readable` with no start function, or a `derived` of such stores only, holds the same value
   // for everyone forever: not a leak. Unless `all` is set, it stays a module-level constant.
@@ -229,107 +229,9 @@ function isModuleSyntaxOnly(statement: Statement): boolean {
  * Recognises calls that create a store: `writable`/`readable`/`derived` from `svelte/store` under
  * any import form, and calls of factories defined in this module that return a store.
  */
-interface StoreCall {
-  /** `writable`, `readable`, `derived`, or `factory` for a custom store factory. */
-  creator: string;
-  call: CallExpression;
-}
 
-function storeCallRecogniser(body: Statement[], syntax: ModuleSyntax): (node: Node) => StoreCall | undefined {
-  const creators = new Map<string, string>();
-  const namespaces = new Set<string>();
-  for (const statement of syntax.imports) {
-    if (statement.source !== 'svelte/store') continue;
-    for (const name of statement.names) {
-      if (name.typeOnly) continue;
-      if (name.imported === '*') namespaces.add(name.local);
-      else if (STORE_CREATORS.has(name.imported)) creators.set(name.local, name.imported);
-    }
-  }
-
-  const creatorOf = (node: Node): StoreCall | undefined => {
-    const call = unwrapTypeCast(node);
-    if (call.type !== 'CallExpression') return undefined;
-    const callee = call.callee;
-    if (callee.type === 'Identifier') {
-      const creator = creators.get(callee.name);
-      return creator ? { creator, call } : undefined;
-    }
-    const isNamespaced =
-      callee.type === 'MemberExpression' &&
-      callee.object.type === 'Identifier' &&
-      namespaces.has(callee.object.name) &&
-      callee.property.type === 'Identifier' &&
-      STORE_CREATORS.has(callee.property.name);
-    return isNamespaced ? { creator: (callee.property as { name: string }).name, call } : undefined;
-  };
-  const isStoreCall = (node: Node): boolean => creatorOf(node) !== undefined;
-
-  // Factories: top-level functions returning a store or an object with `subscribe`. A factory may
-  // call another factory, so repeat until no new factory appears.
-  const functions = topLevelFunctions(body);
-  for (let found = true; found; ) {
-    found = false;
-    for (const [name, fn] of functions) {
-      if (creators.has(name) || !returnsStore(fn, isStoreCall)) continue;
-      creators.set(name, 'factory');
-      found = true;
-    }
-  }
-  return creatorOf;
-}
-
-function unwrapTypeCast(node: Node): Node {
-  while (node.type === 'TSAsExpression' || node.type === 'TSSatisfiesExpression' || node.type === 'TSNonNullExpression' || node.type === 'ParenthesizedExpression') {
-    node = node.expression;
-  }
-  return node;
-}
-
-type FunctionNode = Extract<Node, { type: 'FunctionDeclaration' | 'FunctionExpression' | 'ArrowFunctionExpression' }>;
-
-function topLevelFunctions(body: Statement[]): Map<string, FunctionNode> {
-  const functions = new Map<string, FunctionNode>();
-  for (const statement of body) {
-    const declaration = unwrapExport(statement);
-    if (declaration?.type === 'FunctionDeclaration' && declaration.id) functions.set(declaration.id.name, declaration);
-    if (declaration?.type === 'VariableDeclaration') {
-      for (const declarator of declaration.declarations) {
-        const init = declarator.init && unwrapTypeCast(declarator.init);
-        if (declarator.id.type === 'Identifier' && (init?.type === 'ArrowFunctionExpression' || init?.type === 'FunctionExpression')) {
-          functions.set(declarator.id.name, init);
-        }
-      }
-    }
-  }
-  return functions;
-}
-
-/** Does `fn` return a store: a store call, a local bound to one, or an object with `subscribe`? */
-function returnsStore(fn: FunctionNode, isStoreCall: (node: Node) => boolean): boolean {
-  const storeLocals = new Set<string>();
-  const returned: Expression[] = [];
-  if (fn.body.type !== 'BlockStatement') returned.push(fn.body);
-  else {
-    walk(fn.body, (node) => {
-      if (node !== fn.body && /Function|Class/.test(node.type)) return false;
-      if (node.type === 'ReturnStatement' && node.argument) returned.push(node.argument);
-      if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier' && node.init && isStoreCall(node.init)) storeLocals.add(node.id.name);
-    });
-  }
-  return returned.some((expression) => {
-    const value = unwrapTypeCast(expression);
-    if (isStoreCall(value)) return true;
-    if (value.type === 'Identifier') return storeLocals.has(value.name);
-    return (
-      value.type === 'ObjectExpression' &&
-      value.properties.some(
-        (property) =>
-          (property.type === 'ObjectProperty' || property.type === 'ObjectMethod') &&
-          !property.computed &&
-          property.key.type === 'Identifier' &&
-          property.key.name === 'subscribe',
-      )
-    );
-  });
+/** Exported names of the store factories `file` defines (`export function createCounter() { return writable(0) }`). */
+export function exportedFactories(file: ParsedFile, syntax: ModuleSyntax, isImportedFactory: ImportedFactoryCheck): Set<string> {
+  const { factories } = recogniseStoreCalls(file.scripts[0]!.ast.program.body, syntax, isImportedFactory);
+  return new Set([...syntax.localExports].filter(([, local]) => factories.has(local)).map(([exported]) => exported));
 }

@@ -1,0 +1,192 @@
+/**
+ * Finding the store modules of a project: modules that create stores, and, transitively, modules
+ * whose code uses another store module's state. Cheap text checks keep files that cannot refer to
+ * a store module from being parsed.
+ */
+import { posix } from 'node:path';
+import { exportedFactories, findStoreModule, mayDeclareStores, type StoreModule } from './find-stores.js';
+import { isScriptPath, type ParsedFile } from './parse.js';
+import type { SourceIndex } from './source-index.js';
+import type { ImportedFactoryCheck } from './store-calls.js';
+
+/** Config files at the project root are tooling, never app modules. */
+export const isToolingFile = (path: string): boolean => !path.includes('/') && /\.config\.[cm]?[jt]s$/.test(path);
+
+/**
+ * Modules that create stores, then, until nothing changes, modules whose code uses another store
+ * module's state (a store derived from it, a function writing it): they are store modules too.
+ */
+export function findStoreModules(index: SourceIndex, options: { all?: boolean; factories?: FactorySpec[] }): StoreModule[] {
+  const modules = new Map<string, StoreModule>();
+  const constantOnly: StoreModule[] = [];
+  const scripts = [...index.files.keys()].filter((path) => isScriptPath(path) && !isToolingFile(path));
+  const factories = new Factories(index, [...DEFAULT_FACTORIES, ...(options.factories ?? [])]);
+  for (const path of scripts) if (mayDeclareStores(index.files.get(path)!)) factories.exportedBy(path);
+  const factoryNames = factories.names();
+
+  for (const path of scripts) {
+    const text = index.files.get(path)!;
+    const file = mayDeclareStores(text) || factoryNames.some((name) => text.includes(name)) ? index.get(path) : undefined;
+    const module = file && findStoreModule(file, index.syntax(file.scripts[0]!), new Set(), factories.checkFor(path), options);
+    if (module && module.statefulExports.size > 0) modules.set(path, module);
+    else if (module && module.constantStores.length > 0) constantOnly.push(module);
+  }
+
+  const seedsSeen = new Map<string, number>();
+  for (let grew = modules.size > 0; grew; ) {
+    grew = false;
+    const tokens = referenceTokens(modulesLeadingTo(new Set(modules.keys()), index), index);
+    for (const path of scripts) {
+      const text = index.files.get(path)!;
+      if (runsOutsideComponents(path) || !tokens.some((token) => text.includes(token.text))) continue;
+      const file = index.get(path);
+      if (!file) continue;
+      const seeds = importedState(file, index, modules);
+      if (seeds.size <= (seedsSeen.get(path) ?? 0)) continue;
+      seedsSeen.set(path, seeds.size);
+      const module = findStoreModule(file, index.syntax(file.scripts[0]!), new Set(seeds.keys()), factories.checkFor(path), options);
+      if (module && module.statefulExports.size > 0) {
+        modules.set(path, module);
+        grew = true;
+      }
+    }
+  }
+  return [...modules.values(), ...constantOnly.filter((module) => !modules.has(module.file))];
+}
+
+/** A store factory named in options: `persisted` imported from `svelte-persisted-store`. */
+export interface FactorySpec {
+  name: string;
+  module: string;
+}
+
+/** Factories every run knows: third-party packages whose stores live at module scope like `writable`'s. */
+export const DEFAULT_FACTORIES: FactorySpec[] = [{ name: 'persisted', module: 'svelte-persisted-store' }];
+
+/** Parses `name@module` (`persisted@svelte-persisted-store`, `local@@scope/stores`). */
+export function parseFactorySpec(spec: string): FactorySpec {
+  const at = spec.indexOf('@');
+  const name = spec.slice(0, at);
+  const module = spec.slice(at + 1);
+  if (at <= 0 || !/^[A-Za-z_$][\w$]*$/.test(name) || module === '') {
+    throw new Error(`invalid factory "${spec}": write it as name@module, e.g. persisted@svelte-persisted-store`);
+  }
+  return { name, module };
+}
+
+/** The store factories a module can import: configured ones, and those other modules of the app export. */
+class Factories {
+  private readonly exported = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly index: SourceIndex,
+    private readonly configured: FactorySpec[],
+  ) {}
+
+  checkFor(importer: string): ImportedFactoryCheck {
+    return (source, imported) =>
+      this.configured.some((factory) => factory.module === source && factory.name === imported) || this.isAppFactory(importer, source, imported);
+  }
+
+  /** Exported factory names of a module of the app, worked out once. */
+  exportedBy(path: string): Set<string> {
+    let names = this.exported.get(path);
+    if (names) return names;
+    this.exported.set(path, new Set()); // a module importing itself in a cycle sees no factories yet
+    const file = this.index.get(path);
+    names = file && !file.isComponent ? exportedFactories(file, this.index.syntax(file.scripts[0]!), this.checkFor(path)) : new Set<string>();
+    this.exported.set(path, names);
+    return names;
+  }
+
+  /** Names a module must mention to call a known factory: a cheap check before parsing it. */
+  names(): string[] {
+    return [...new Set([...this.configured.map((factory) => factory.name), ...[...this.exported.values()].flatMap((names) => [...names])])];
+  }
+
+  private isAppFactory(importer: string, source: string, imported: string): boolean {
+    const target = this.index.resolve(source, importer);
+    const origin = target && this.index.resolveExport(target, imported);
+    return origin ? this.exportedBy(origin.module).has(origin.exported) : false;
+  }
+}
+
+/** Imported locals of `file` that are stateful exports of another store module. */
+function importedState(file: ParsedFile, index: SourceIndex, modules: Map<string, StoreModule>): Map<string, { module: string; exported: string }> {
+  const seeds = new Map<string, { module: string; exported: string }>();
+  for (const statement of index.syntax(file.scripts[0]!).imports) {
+    const target = index.resolve(statement.source, file.path);
+    if (!target) continue;
+    for (const name of statement.names) {
+      if (name.typeOnly || name.imported === '*') continue;
+      const origin = index.resolveExport(target, name.imported);
+      if (origin && origin.module !== file.path && modules.get(origin.module)?.statefulExports.has(origin.exported)) seeds.set(name.local, origin);
+    }
+  }
+  return seeds;
+}
+
+/** Store modules plus every barrel that re-exports from one, directly or through other barrels. */
+export function modulesLeadingTo(storeModules: Set<string>, index: SourceIndex): Set<string> {
+  const reached = new Set(storeModules);
+  const barrelCandidates = [...index.files].filter(([path, text]) => isScriptPath(path) && /\bexport\b[^;]*?\bfrom\b/.test(text)).map(([path]) => path);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const path of barrelCandidates) {
+      if (reached.has(path)) continue;
+      const file = index.get(path);
+      if (!file) continue;
+      const syntax = index.syntax(file.scripts[0]!);
+      const sources = [...syntax.reExports.map((reExport) => reExport.source), ...syntax.imports.map((statement) => statement.source)];
+      if (sources.some((source) => reached.has(index.resolve(source, path) ?? ''))) {
+        reached.add(path);
+        grew = true;
+      }
+    }
+  }
+  return reached;
+}
+
+export interface ReferenceToken {
+  text: string;
+  modules: string[];
+}
+
+/** Words an import of one of `modules` must contain: a file's stem, an index file's folder, an alias. */
+export function referenceTokens(modules: Set<string>, index: SourceIndex): ReferenceToken[] {
+  const tokens = new Map<string, Set<string>>();
+  const add = (text: string, module: string) => {
+    if (!tokens.has(text)) tokens.set(text, new Set());
+    tokens.get(text)!.add(module);
+  };
+  for (const module of modules) {
+    const stem = posix.basename(module).replace(/(?:\.svelte)?\.[cm]?[jt]s$/, '');
+    add(stem === 'index' ? posix.basename(posix.dirname(module)) : stem, module);
+    // An alias naming the module itself (or its index folder) may be all an import says of it.
+    const withoutExtension = module.replace(/\.[cm]?[jt]s$/, '');
+    for (const alias of index.project.aliases) {
+      if (alias.replacement === withoutExtension || alias.replacement === module || `${alias.replacement}/index` === withoutExtension) add(alias.find, module);
+    }
+  }
+  return [...tokens].map(([text, owners]) => ({ text, modules: [...owners] }));
+}
+
+/** SvelteKit files that run per request but outside any component: hooks, load functions, endpoints, server code. */
+export function runsOutsideComponents(path: string): boolean {
+  const file = posix.basename(path);
+  return (
+    /^hooks(?:\.(?:server|client|universal))?\.[cm]?[jt]s$/.test(file) ||
+    /^\+(?:page|layout)(?:\.server)?\.[jt]s$/.test(file) ||
+    /^\+server\.[jt]s$/.test(file) ||
+    /\.server\.[jt]s$/.test(file) ||
+    path.includes('/server/') ||
+    /\.(?:test|spec)\.[cm]?[jt]s$/.test(file) ||
+    /(?:^|\/)service-worker(?:\/index)?\.[jt]s$/.test(path)
+  );
+}
+
+/** `cart` for `cart.ts`, `stores` for `stores/index.ts`. */
+export function moduleStem(path: string): string {
+  const stem = posix.basename(path).replace(/(?:\.svelte)?\.[cm]?[jt]s$/, '');
+  return stem === 'index' ? posix.basename(posix.dirname(path)) : stem;
+}

@@ -1,0 +1,56 @@
+/** The names generated for a store module: `cart.ts` gives createCartContext, initCartContext, getCartContext, CartContext, CART_CONTEXT. */
+import { posix } from 'node:path';
+import type { StoreModule } from './analyse/find-stores.js';
+import type { SourceIndex } from './analyse/source-index.js';
+import { moduleStem } from './analyse/store-modules.js';
+import { unusedName } from './text.js';
+
+export interface ContextNames {
+  create: string;
+  init: string;
+  get: string;
+  type: string;
+  key: string;
+  /** The `Symbol()` description. */
+  label: string;
+}
+
+/** Context names per module: `cart.ts` gives createCartContext, initCartContext, getCartContext, CartContext, CART_CONTEXT. */
+export function nameContexts(modules: StoreModule[], index: SourceIndex): Map<string, ContextNames> {
+  const stems = new Map(modules.map((module) => [module.file, moduleStem(module.file)]));
+  const labels = new Map<string, string>();
+  // Two modules with the same stem (admin/cart.ts, shop/cart.ts) both take their folder as a prefix.
+  for (const module of modules) {
+    const stem = stems.get(module.file)!;
+    const shared = [...stems.values()].filter((other) => other === stem).length > 1;
+    labels.set(module.file, shared ? `${posix.basename(posix.dirname(module.file))}/${stem}` : stem);
+  }
+  const keyModuleText = index.files.get(index.project.keyModule) ?? '';
+  const takenKeys = new Set<string>();
+  const names = new Map<string, ContextNames>();
+  for (const module of modules) {
+    const base = pascalCase(labels.get(module.file)!);
+    const text = [module.script.code];
+    const key = unusedName(`${constantCase(base)}_CONTEXT`, [keyModuleText, module.script.code], takenKeys);
+    takenKeys.add(key);
+    names.set(module.file, {
+      create: unusedName(`create${base}Context`, text),
+      init: unusedName(`init${base}Context`, text),
+      get: unusedName(`get${base}Context`, text),
+      type: unusedName(`${base}Context`, text),
+      key,
+      label: labels.get(module.file)!,
+    });
+  }
+  return names;
+}
+
+function pascalCase(text: string): string {
+  const words = text.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const pascal = words.map((word) => word[0]!.toUpperCase() + word.slice(1)).join('');
+  return /^[A-Za-z]/.test(pascal) ? pascal : `Store${pascal}`;
+}
+
+function constantCase(pascal: string): string {
+  return pascal.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+}
