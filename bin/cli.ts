@@ -13,6 +13,7 @@ const EXIT_USAGE = 2;
 
 interface CliOptions {
   dry: boolean;
+  annotate: boolean;
   all: boolean;
   keyModule?: string;
   factory: string[];
@@ -27,6 +28,7 @@ const program = new Command()
   .argument('[dir]', 'root of the SvelteKit app', '.')
   .option('-d, --dry', 'write nothing; print a unified diff of every change (`git apply` accepts it)', false)
   .option('--factory <name@module>', 'a store factory to recognise, e.g. persisted@svelte-persisted-store (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
+  .option('--annotate', 'add a `// @migration-task` comment above each place that blocks a store module', false)
   .option('--all', 'also migrate stores that never change (a `readable` constant, a `derived` of such); they cannot leak, so by default they are listed and left alone', false)
   .addOption(new Option('--key-module <path>', 'where the context key module goes, relative to the app root').default(undefined, '<lib>/context-keys.ts, or .js in JS apps'))
   .addHelpText(
@@ -54,6 +56,7 @@ async function run(dir: string, options: CliOptions): Promise<void> {
     result = migrate(project.files, {
       keyModule: options.keyModule ?? config.keyModule,
       all: options.all || config.all,
+      annotate: options.annotate || config.annotate,
       factories: [...(config.factories ?? []), ...options.factory],
     });
   } catch (error) {
@@ -72,7 +75,7 @@ async function run(dir: string, options: CliOptions): Promise<void> {
       await writeFile(join(root, path), content);
     }
   }
-  process.stderr.write(`${formatReport(report)}\n${nextSteps(report, options.dry)}`);
+  process.stderr.write(`${formatReport(report)}\n${nextSteps(report, options.dry, options.annotate || Boolean(config.annotate))}`);
   process.exitCode = report.errors.length > 0 ? EXIT_FILE_ERRORS : EXIT_OK;
 }
 
@@ -90,23 +93,36 @@ async function readConfig(root: string): Promise<MigrateOptions> {
   } catch (error) {
     return usageError(`${CONFIG_FILE}: ${(error as Error).message}`);
   }
-  const { keyModule, all, factories, ...unknown } = (config ?? {}) as Record<string, unknown>;
+  const { keyModule, all, annotate, factories, ...unknown } = (config ?? {}) as Record<string, unknown>;
   const keys = Object.keys(unknown);
-  if (keys.length > 0) usageError(`${CONFIG_FILE}: unknown option ${keys.join(', ')} (known: keyModule, all, factories)`);
+  if (keys.length > 0) usageError(`${CONFIG_FILE}: unknown option ${keys.join(', ')} (known: keyModule, all, annotate, factories)`);
   if (keyModule !== undefined && typeof keyModule !== 'string') usageError(`${CONFIG_FILE}: keyModule must be a string`);
-  if (all !== undefined && typeof all !== 'boolean') usageError(`${CONFIG_FILE}: all must be true or false`);
+  for (const [name, value] of Object.entries({ all, annotate })) {
+    if (value !== undefined && typeof value !== 'boolean') usageError(`${CONFIG_FILE}: ${name} must be true or false`);
+  }
   if (factories !== undefined && !(Array.isArray(factories) && factories.every((factory) => typeof factory === 'string'))) {
     usageError(`${CONFIG_FILE}: factories must be a list of "name@module" strings`);
   }
-  return { keyModule, all, factories } as MigrateOptions;
+  return { keyModule, all, annotate, factories } as MigrateOptions;
 }
 
-function nextSteps(report: MigrationReport, dry: boolean): string {
-  if (report.files.length === 0) return '';
-  const steps = dry
-    ? ['Review the diff above; run again without --dry to apply it (or pipe it to `git apply`).']
-    : ['Review the changes: git diff', 'Type-check: npx svelte-check', 'Run your tests, and build: npx vite build'];
-  if (report.storeModules.some((module) => module.status === 'blocked')) steps.push('Blocked modules were left as they were: follow the reasons above, then run again.');
+function nextSteps(report: MigrationReport, dry: boolean, annotated: boolean): string {
+  const steps: string[] = [];
+  if (report.files.length > 0) {
+    steps.push(
+      ...(dry
+        ? ['Review the diff above; run again without --dry to apply it (or pipe it to `git apply`).']
+        : ['Review the changes: git diff', 'Type-check: npx svelte-check', 'Run your tests, and build: npx vite build']),
+    );
+  }
+  if (report.storeModules.some((module) => module.status === 'blocked')) {
+    steps.push(
+      annotated
+        ? 'Blocked modules were left as they were: search for @migration-task (e.g. git grep -n @migration-task), do what each says, then run again.'
+        : 'Blocked modules were left as they were: follow the reasons above (or run with --annotate to mark each place), then run again.',
+    );
+  }
+  if (steps.length === 0) return '';
   return `\nNext steps:\n${steps.map((step, i) => `  ${i + 1}. ${step}`).join('\n')}\n`;
 }
 

@@ -42,6 +42,7 @@ function optionFlags(name: string): string[] {
   const options: MigrateOptions = existsSync(configPath) ? (JSON.parse(readFileSync(configPath, 'utf8')).options ?? {}) : {};
   return [
     ...(options.all ? ['--all'] : []),
+    ...(options.annotate ? ['--annotate'] : []),
     ...(options.keyModule ? ['--key-module', options.keyModule] : []),
     ...(options.factories ?? []).flatMap((factory) => ['--factory', factory]),
   ];
@@ -70,7 +71,7 @@ describe('command line', () => {
   it('documents every flag and the exit codes in --help', () => {
     const help = cli(['--help']);
     expect(help.status).toBe(0);
-    for (const flag of ['--dry', '--all', '--factory', '--key-module', '--help']) expect(help.stdout).toContain(flag);
+    for (const flag of ['--dry', '--annotate', '--all', '--factory', '--key-module', '--help']) expect(help.stdout).toContain(flag);
     expect(help.stdout).toMatch(/Exit codes:[\s\S]*0[\s\S]*1[\s\S]*2/);
   });
 
@@ -118,6 +119,12 @@ describe('command line', () => {
     const config = cli([dir]);
     expect(config.status).toBe(2);
     expect(config.stderr).toContain('unknown option factory');
+  });
+
+  it('tells to search for @migration-task after --annotate', () => {
+    const result = cli([tempCopy('blocked-module-scripts'), '--annotate']);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain('search for @migration-task');
   });
 
   it('puts the key module where --key-module says', async () => {

@@ -15,6 +15,7 @@ import { rewriteConsumerImports, contextCallLine } from './edit/consumer.js';
 import { rewriteDeclaringModule } from './edit/declaring-module.js';
 import { FileEdits } from './edit/file-edits.js';
 import { addContextKeys } from './edit/key-module.js';
+import { annotateBlockers } from './edit/annotate.js';
 import { initInRootLayout } from './edit/root-layout.js';
 import { insertAfterImports } from './edit/script-edits.js';
 import { initOrder, isMigrating, planMigration, type ConsumerUse, type ModulePlan } from './plan.js';
@@ -36,7 +37,8 @@ export function migrate(files: ProjectFiles | Record<string, string>, options: M
   // and the edit phase runs again without them: a module is migrated completely or not at all.
   for (;;) {
     const migrating = plan.modules.filter(isMigrating);
-    const output = migrating.length > 0 ? applyEdits(index, migrating) : new Map<string, string>();
+    const blocked = options.annotate ? plan.modules.filter((module) => !isMigrating(module)) : [];
+    const output = applyEdits(index, migrating, blocked);
     const broken = [...output].map(([path, text]) => reparseError(path, text)).filter((error) => error !== undefined);
     if (broken.length === 0) return { files: output, report: buildReport(plan, projectFiles, output, index) };
     const culprits = broken.flatMap((error) =>
@@ -52,8 +54,10 @@ export function migrate(files: ProjectFiles | Record<string, string>, options: M
   }
 }
 
-function applyEdits(index: SourceIndex, migrating: ModulePlan[]): Map<string, string> {
+function applyEdits(index: SourceIndex, migrating: ModulePlan[], annotated: ModulePlan[]): Map<string, string> {
   const edits = new FileEdits(index.files, index);
+  annotateBlockers(edits, index, annotated);
+  if (migrating.length === 0) return edits.result();
   const { project } = index;
   for (const plan of migrating) rewriteDeclaringModule(edits.editor(index.get(plan.module.file)!, plan.module.script), plan, project);
   rewriteBarrels(edits, migrating.flatMap((plan) => plan.barrels));

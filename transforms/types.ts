@@ -11,6 +11,8 @@ export interface MigrateOptions {
    * (`persisted@svelte-persisted-store` is always known).
    */
   factories?: string[];
+  /** Add a `// @migration-task: reason` comment above each place that blocks a store module. */
+  annotate?: boolean;
 }
 
 /** A place in a file, 1-based line and column as editors show them. */
