@@ -47,6 +47,7 @@ describe.each(fixtureCases())('%s', (name) => {
       expect(report.storeModules).toEqual(config.report.storeModules);
       if (config.report.files) expect(report.files).toEqual(config.report.files);
       if (config.report.errors) expect(report.errors).toEqual(config.report.errors);
+      if (config.report.outsideRootLayout) expect(report.outsideRootLayout).toEqual(config.report.outsideRootLayout);
     }
     if (name.startsWith('blocked-')) {
       expect(config.report, 'blocked cases state their expected report in case.json').toBeDefined();

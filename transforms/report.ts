@@ -1,6 +1,7 @@
 /** The run's report: per store module migrated or blocked (with where and why), per file what changed. */
 import type { SourceIndex } from './analyse/source-index.js';
-import type { Plan } from './plan.js';
+import { findRendersOutsideLayout } from './outside-layout.js';
+import { isMigrating, type Plan } from './plan.js';
 import type { MigrationReport, ProjectFiles, StoreModuleReport } from './types.js';
 
 export function buildReport(plan: Plan, before: ProjectFiles, output: Map<string, string>, index: SourceIndex): MigrationReport {
@@ -16,6 +17,7 @@ export function buildReport(plan: Plan, before: ProjectFiles, output: Map<string
       })),
       ...plan.constantOnly.map((module): StoreModuleReport => ({ file: module.file, status: 'skipped', stateful: module.constantStores, blockers: [] })),
     ].sort((a, b) => a.file.localeCompare(b.file)),
+    outsideRootLayout: findRendersOutsideLayout(index, plan.modules.filter(isMigrating)),
     files: [...output.keys()].sort().map((file) => ({ file, change: before.has(file) ? 'modified' : 'created' })),
     errors: [...index.errors.values()].sort(byPosition),
   };
@@ -34,6 +36,7 @@ export function formatReport(report: MigrationReport): string {
   for (const module of report.storeModules.filter((candidate) => candidate.status === 'skipped')) {
     lines.push(`skipped   ${module.file} (${module.stateful.join(', ')}): never written, the same for every request, so not a leak; --all migrates it`);
   }
+  for (const need of report.outsideRootLayout) lines.push(`context   ${need.file}:${need.line}:${need.column}: ${need.reason}`);
   for (const error of report.errors) lines.push(`error     ${error.file}:${error.line}:${error.column}: ${error.message}`);
   if (lines.length > 0) lines.push('');
   const created = report.files.filter((file) => file.change === 'created').length;

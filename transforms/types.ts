@@ -45,8 +45,19 @@ export interface FileError extends SourceLocation {
   message: string;
 }
 
+/** A place that renders a migrated consumer outside the root layout (a component test, a `mount()` call). */
+export interface ContextNeed extends SourceLocation {
+  /** The component rendered there. */
+  component: string;
+  /** The init functions whose context it now needs. */
+  needs: string[];
+  reason: string;
+}
+
 export interface MigrationReport {
   storeModules: StoreModuleReport[];
+  /** Places rendering a migrated consumer outside the root layout: they now need context set up. */
+  outsideRootLayout: ContextNeed[];
   files: FileChange[];
   /** Files that could not be read or parsed; they are left byte-identical. */
   errors: FileError[];
