@@ -70,8 +70,8 @@ function applyEdits(index: SourceIndex, migrating: ModulePlan[], annotated: Modu
   for (const [file, uses] of usesByFile) {
     if (file.path === project.rootLayout) continue;
     const editor = edits.editor(file, uses[0]!.script);
-    const calls = rewriteConsumerImports(editor, uses, 'get');
-    insertAfterImports(editor, ['', ...calls.map((call) => contextCallLine(editor.style, call))]);
+    const { calls, imports } = rewriteConsumerImports(editor, uses, 'get');
+    insertAfterImports(editor, [...imports, '', ...calls.map((call) => contextCallLine(editor.style, call))]);
   }
   const layoutUses = [...usesByFile].find(([file]) => file.path === project.rootLayout)?.[1] ?? [];
   initInRootLayout(edits, initOrder(migrating), layoutUses, project);

@@ -210,9 +210,18 @@ function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans
     if (!target || target === file.path) continue;
     for (const name of statement.names) {
       if (name.typeOnly || ownDependencies?.has(name.local)) continue;
+      if (name.imported === '*' && script.kind === 'instance' && plans.has(target)) {
+        const plan = plans.get(target)!;
+        plan.consumers.push({ plan, file, script, statement, name, bundleKey: '*' });
+        continue;
+      }
       if (name.imported === '*') {
         for (const plan of modulesBehind(target, index, plans)) {
-          plan.blockers.push({ ...at(name.node), reason: `namespace import of ${plan.module.file}; import the names you use instead, then run again` });
+          const reason =
+            script.kind === 'instance'
+              ? `namespace import of a barrel leading to ${plan.module.file}; import the names you use, or the module itself, instead`
+              : whyContextCannotReach(file.path, script, `* as ${name.local}`);
+          plan.blockers.push({ ...at(name.node), reason });
         }
         continue;
       }

@@ -5,7 +5,8 @@
  */
 import { posix } from 'node:path';
 import { exportedFactories, findStoreModule, mayDeclareStores, type StoreModule } from './find-stores.js';
-import { isScriptPath, type ParsedFile } from './parse.js';
+import { lineColumn } from '../text.js';
+import { isComponentPath, isScriptPath, type ParsedFile } from './parse.js';
 import type { SourceIndex } from './source-index.js';
 import type { ImportedFactoryCheck } from './store-calls.js';
 
@@ -32,6 +33,8 @@ export function findStoreModules(index: SourceIndex, options: { all?: boolean; f
     else if (module && module.constantStores.length > 0) constantOnly.push(module);
   }
 
+  for (const module of componentModuleStores(index, factories)) modules.set(module.file, module);
+
   const seedsSeen = new Map<string, number>();
   for (let grew = modules.size > 0; grew; ) {
     grew = false;
@@ -52,6 +55,31 @@ export function findStoreModules(index: SourceIndex, options: { all?: boolean; f
     }
   }
   return [...modules.values(), ...constantOnly.filter((module) => !modules.has(module.file))];
+}
+
+/**
+ * Stores in a component's `<script module>` / `<script context="module">` are shared like a
+ * module's. They are found and reported, but not moved: the component is both their declaring
+ * module and a consumer, which needs a person's choice of where the state should live.
+ */
+function componentModuleStores(index: SourceIndex, factories: Factories): StoreModule[] {
+  const found: StoreModule[] = [];
+  for (const [path, text] of index.files) {
+    if (!isComponentPath(path) || !/<script[^>]*\b(?:module|context=["']module["'])/.test(text) || !mayDeclareStores(text)) continue;
+    const file = index.get(path);
+    const script = file?.scripts[0];
+    if (!file || script?.kind !== 'component-module') continue;
+    const module = findStoreModule(file, index.syntax(script), new Set(), factories.checkFor(path), { all: true });
+    if (!module || module.statefulExports.size === 0) continue;
+    const first = module.moved[0]!.statement;
+    module.problems.push({
+      file: path,
+      ...lineColumn(file.text, script.offset + first.start!),
+      reason: 'stores in a module script are shared by every instance and every request; move them to a .js/.ts module (or into the instance script if only this component uses them), then run again',
+    });
+    found.push(module);
+  }
+  return found;
 }
 
 /** A store factory named in options: `persisted` imported from `svelte-persisted-store`. */

@@ -11,7 +11,7 @@ import type { Node } from '@babel/types';
 import type { ImportStatement } from '../analyse/module-syntax.js';
 import type { ConsumerUse, ModulePlan } from '../plan.js';
 import { unusedName, type CodeStyle } from '../text.js';
-import { replaceImportClause, rewriteSpecifierList, statement, type ScriptEditor } from './script-edits.js';
+import { endOf, replaceImportClause, rewriteSpecifierList, startOf, statement, type ScriptEditor } from './script-edits.js';
 
 /** Which accessor a component calls: `get…` everywhere, `init…` in the root layout. */
 export type Accessor = 'get' | 'init';
@@ -22,15 +22,32 @@ export interface ContextCall {
   callee: string;
   /** `bundleKey: local` pairs to destructure; empty for a bare call. */
   bindings: Array<{ key: string; local: string }>;
+  /** For a namespace import: the object it becomes, spreading the renamed namespace and the bundle. */
+  namespace?: { local: string; module: string };
+}
+
+export interface ConsumerRewrite {
+  calls: ContextCall[];
+  /** New import lines for accessors that no existing import could carry (next to a namespace import). */
+  imports: string[];
 }
 
 /**
  * Replaces the stateful specifiers of each import with the accessor and returns the calls the
  * script must make, in the order of the imports. The caller inserts them after the imports.
+ * A namespace import keeps working as an object: `import * as n` becomes `import * as nModule`
+ * plus `const n = { ...nModule, ...getCartContext() }`.
  */
-export function rewriteConsumerImports(editor: ScriptEditor, uses: ConsumerUse[], accessor: Accessor): ContextCall[] {
+export function rewriteConsumerImports(editor: ScriptEditor, uses: ConsumerUse[], accessor: Accessor): ConsumerRewrite {
   const taken = new Set<string>();
   const calls = new Map<ModulePlan, ContextCall>();
+  const namespaceCalls: ContextCall[] = [];
+  const imports: string[] = [];
+  const importAs = (wanted: string): { callee: string; specifier: string } => {
+    const callee = unusedName(wanted, [editor.script.code], taken);
+    taken.add(callee);
+    return { callee, specifier: callee === wanted ? wanted : `${wanted} as ${callee}` };
+  };
 
   const byStatement = new Map<ImportStatement, ConsumerUse[]>();
   for (const use of uses) {
@@ -48,27 +65,51 @@ export function rewriteConsumerImports(editor: ScriptEditor, uses: ConsumerUse[]
         if (specifier.type === 'ImportSpecifier') list.push(specifier);
         continue;
       }
+      if (use.name.imported === '*') {
+        const module = unusedName(`${use.name.local}Module`, [editor.script.code], taken);
+        taken.add(module);
+        editor.edits.overwrite(startOf(editor, specifier.local), endOf(editor, specifier.local), module);
+        namespaceCalls.push({ plan: use.plan, callee: '', bindings: [], namespace: { local: use.name.local, module } });
+        continue;
+      }
       let call = calls.get(use.plan);
       if (!call) {
         // The accessor takes the place of the first name it replaces.
-        const wanted = use.plan.names[accessor];
-        const callee = unusedName(wanted, [editor.script.code], taken);
-        taken.add(callee);
+        const { callee, specifier: imported } = importAs(use.plan.names[accessor]);
         call = { plan: use.plan, callee, bindings: [] };
         calls.set(use.plan, call);
-        list.push(callee === wanted ? wanted : `${wanted} as ${callee}`);
+        list.push(imported);
       }
       if (!call.bindings.some((binding) => binding.local === use.name.local)) call.bindings.push({ key: use.bundleKey, local: use.name.local });
     }
-    const keepsLeadingBinding = importStatement.node.specifiers.every((specifier) => specifier.type === 'ImportSpecifier' || !usesBySpecifier.has(specifier));
-    if (keepsLeadingBinding) rewriteSpecifierList(editor, importStatement.node, list);
-    else replaceImportClause(editor, importStatement.node, list);
+    const dropsLeadingBinding = importStatement.node.specifiers.some((specifier) => specifier.type === 'ImportDefaultSpecifier' && usesBySpecifier.has(specifier));
+    if (dropsLeadingBinding) replaceImportClause(editor, importStatement.node, list);
+    else if (list.length !== importStatement.node.specifiers.filter((specifier) => specifier.type === 'ImportSpecifier').length || list.some((item) => typeof item === 'string')) {
+      rewriteSpecifierList(editor, importStatement.node, list);
+    }
   }
-  return [...calls.values()];
+
+  for (const call of namespaceCalls) {
+    const named = calls.get(call.plan);
+    // The root layout inits a module once; a second look at the same state goes through the getter.
+    const namespaceAccessor = accessor === 'init' && named ? 'get' : accessor;
+    if (named && namespaceAccessor === accessor) {
+      call.callee = named.callee;
+    } else {
+      const { callee, specifier } = importAs(call.plan.names[namespaceAccessor]);
+      call.callee = callee;
+      const source = uses.find((use) => use.plan === call.plan && use.name.imported === '*')!.statement.node.source;
+      imports.push(statement(editor.style, `import { ${specifier} } from ${editor.text.slice(startOf(editor, source), endOf(editor, source))}`));
+      if (namespaceAccessor === accessor) calls.set(call.plan, { plan: call.plan, callee, bindings: [] });
+    }
+  }
+  const bindingCalls = [...calls.values()].filter((call) => call.bindings.length > 0 || !namespaceCalls.some((other) => other.plan === call.plan));
+  return { calls: [...bindingCalls, ...namespaceCalls], imports };
 }
 
-/** `const { cart: c, addItem } = getCartContext();`, or a bare `initCartContext();`. */
+/** `const { cart: c, addItem } = getCartContext();`, a bare `initCartContext();`, or a namespace object. */
 export function contextCallLine(style: CodeStyle, call: ContextCall): string {
+  if (call.namespace) return statement(style, `const ${call.namespace.local} = { ...${call.namespace.module}, ...${call.callee}() }`);
   if (call.bindings.length === 0) return statement(style, `${call.callee}()`);
   const pattern = call.bindings.map(({ key, local }) => (key === local ? key : `${key}: ${local}`)).join(', ');
   return statement(style, `const { ${pattern} } = ${call.callee}()`);

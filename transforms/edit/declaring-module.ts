@@ -28,7 +28,7 @@ export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, p
 
   // State from other store modules comes from their bundles, fetched first thing in `create…`
   // (it runs in the root layout, after their init).
-  const dependencyCalls = rewriteConsumerImports(editor, plan.dependencies, 'get').map((call) => style.indent + contextCallLine(style, call));
+  const dependencyCalls = rewriteConsumerImports(editor, plan.dependencies, 'get').calls.map((call) => style.indent + contextCallLine(style, call));
   const pieces = module.moved.map((item) => movedPiece(editor, item.statement, module.statefulExports.get('default')));
   const movedCode = pieces.map((piece, i) => (i > 0 && piece.blankLineBefore ? eol : '') + piece.code).join(eol);
   const body = dependencyCalls.length > 0 ? [...dependencyCalls, '', movedCode].join(eol) : movedCode;

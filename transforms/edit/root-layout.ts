@@ -19,9 +19,9 @@ export function initInRootLayout(edits: FileEdits, plans: ModulePlan[], uses: Co
 
   if (layout && instance) {
     const editor = edits.editor(layout, instance);
-    const calls = rewriteConsumerImports(editor, uses, 'init');
-    const { imports, lines } = initLines(editor.style, instance.code, plans, calls, project);
-    insertAfterImports(editor, [...imports, '', ...lines]);
+    const rewrite = rewriteConsumerImports(editor, uses, 'init');
+    const { imports, lines } = initLines(editor.style, instance.code, plans, rewrite.calls, project);
+    insertAfterImports(editor, [...rewrite.imports, ...imports, '', ...lines]);
     return;
   }
 
@@ -50,15 +50,16 @@ function initLines(style: CodeStyle, scriptCode: string, plans: ModulePlan[], ca
   const lines: string[] = [];
   const taken = new Set(calls.map((call) => call.callee));
   for (const plan of plans) {
-    let call = calls.find((candidate) => candidate.plan === plan);
-    if (!call) {
-      const callee = unusedName(plan.names.init, [scriptCode], taken);
-      taken.add(callee);
-      const specifier = callee === plan.names.init ? callee : `${plan.names.init} as ${callee}`;
-      imports.push(statement(style, `import { ${specifier} } from ${quoted(style, importSpecifier(project.rootLayout, plan.module.file, project))}`));
-      call = { plan, callee, bindings: [] };
+    const existing = calls.filter((candidate) => candidate.plan === plan);
+    if (existing.length > 0) {
+      lines.push(...existing.map((call) => contextCallLine(style, call)));
+      continue;
     }
-    lines.push(contextCallLine(style, call));
+    const callee = unusedName(plan.names.init, [scriptCode], taken);
+    taken.add(callee);
+    const specifier = callee === plan.names.init ? callee : `${plan.names.init} as ${callee}`;
+    imports.push(statement(style, `import { ${specifier} } from ${quoted(style, importSpecifier(project.rootLayout, plan.module.file, project))}`));
+    lines.push(contextCallLine(style, { plan, callee, bindings: [] }));
   }
   return { imports, lines };
 }
