@@ -1,32 +1,41 @@
 #!/usr/bin/env node
 /** The command line: flags -> options -> migrate() -> diff, or write; then the report. */
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { formatReport, migrate, type MigrateOptions, type MigrationReport } from '../transforms/index.js';
+import { readConfig } from './config.js';
+import { uncommittedChanges } from './git-safety.js';
 import { readProject } from './read-project.js';
+import { writeFilesAtomically } from './write-files.js';
 import { unifiedDiff } from './unified-diff.js';
 
 const EXIT_OK = 0;
 const EXIT_FILE_ERRORS = 1;
 const EXIT_USAGE = 2;
 
+/** Version of the `--json` document; raised when a field changes meaning or goes away. */
+const JSON_SCHEMA_VERSION = 1;
+
 interface CliOptions {
   dry: boolean;
+  print: boolean;
+  json: boolean;
+  force: boolean;
   annotate: boolean;
   all: boolean;
   keyModule?: string;
   factory: string[];
 }
 
-/** Options a project keeps next to its `svelte.config.js`; flags given on the command line win. */
-const CONFIG_FILE = 'svelte-store-context.config.json';
-
 const program = new Command()
   .name('svelte-store-context')
   .description('Move module-scoped Svelte stores into per-request component context, so SvelteKit SSR stops sharing state between users.')
   .argument('[dir]', 'root of the SvelteKit app', '.')
   .option('-d, --dry', 'write nothing; print a unified diff of every change (`git apply` accepts it)', false)
+  .option('-p, --print', 'print the whole new content of every changed file', false)
+  .option('--json', 'print one JSON document (the report, schema version 1) on stdout and nothing else there', false)
+  .option('-f, --force', 'write even when the git working tree has uncommitted changes', false)
   .option('--factory <name@module>', 'a store factory to recognise, e.g. persisted@svelte-persisted-store (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
   .option('--annotate', 'add a `// @migration-task` comment above each place that blocks a store module', false)
   .option('--all', 'also migrate stores that never change (a `readable` constant, a `derived` of such); they cannot leak, so by default they are listed and left alone', false)
@@ -37,7 +46,7 @@ const program = new Command()
 Exit codes:
   0  the run completed (store modules that cannot be migrated are reported, not errors)
   1  some files could not be read or parsed; they were left untouched
-  2  usage error, or the directory cannot be read`,
+  2  usage error, the directory cannot be read, or refusal to write over uncommitted changes`,
   )
   .showHelpAfterError()
   .exitOverride((error) => process.exit(error.exitCode === 0 ? EXIT_OK : EXIT_USAGE))
@@ -45,11 +54,17 @@ Exit codes:
 
 async function run(dir: string, options: CliOptions): Promise<void> {
   const root = resolve(dir);
-  if (!(await stat(root).catch(() => undefined))?.isDirectory()) {
-    process.stderr.write(`svelte-store-context: ${dir} is not a directory\n`);
-    process.exit(EXIT_USAGE);
+  if (!(await stat(root).catch(() => undefined))?.isDirectory()) usageError(`${dir} is not a directory`);
+  if (options.json && options.print) usageError('--json and --print both want stdout; choose one');
+
+  let config: MigrateOptions;
+  try {
+    config = await readConfig(root);
+  } catch (error) {
+    return usageError((error as Error).message);
   }
-  const config = await readConfig(root);
+  if (!options.dry && !options.force) refuseOverUncommittedWork(root);
+
   const project = await readProject(root);
   let result: ReturnType<typeof migrate>;
   try {
@@ -64,46 +79,44 @@ async function run(dir: string, options: CliOptions): Promise<void> {
   }
   const { files, report } = result;
   report.errors.push(...project.errors);
+  const changed = [...files].sort(([a], [b]) => a.localeCompare(b));
 
-  if (options.dry) {
-    for (const [path, after] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
-      process.stdout.write(unifiedDiff(path, project.files.get(path), after));
-    }
-  } else {
-    for (const [path, content] of files) {
-      await mkdir(dirname(join(root, path)), { recursive: true });
-      await writeFile(join(root, path), content);
+  if (options.print) for (const [path, after] of changed) process.stdout.write(`==> ${path} <==\n${after}${after.endsWith('\n') ? '' : '\n'}`);
+  else if (options.dry && !options.json) for (const [path, after] of changed) process.stdout.write(unifiedDiff(path, project.files.get(path), after));
+
+  if (!options.dry) {
+    try {
+      await writeFilesAtomically(root, files);
+    } catch (error) {
+      process.stderr.write(`svelte-store-context: ${(error as Error).message}\n`);
+      process.exit(EXIT_FILE_ERRORS);
     }
   }
-  process.stderr.write(`${formatReport(report)}\n${nextSteps(report, options.dry, options.annotate || Boolean(config.annotate))}`);
-  process.exitCode = report.errors.length > 0 ? EXIT_FILE_ERRORS : EXIT_OK;
+  const exitCode = report.errors.length > 0 ? EXIT_FILE_ERRORS : EXIT_OK;
+  if (options.json) {
+    const document = { schemaVersion: JSON_SCHEMA_VERSION, dry: options.dry, exitCode, apps: [{ root: '.', ...report }] };
+    process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  }
+  process.stderr.write(`${formatReport(report)}\n${nextSteps(report, options.dry, Boolean(options.annotate || config.annotate))}`);
+  process.exitCode = exitCode;
+}
+
+/** Without --dry or --force, a dirty git working tree is a refusal: the user must be able to review and undo. */
+function refuseOverUncommittedWork(root: string): void {
+  const dirty = uncommittedChanges(root);
+  if (!dirty || dirty.length === 0) return;
+  const listed = dirty.slice(0, 10).map((file) => `  ${file}`).join('\n');
+  const more = dirty.length > 10 ? `\n  … and ${dirty.length - 10} more` : '';
+  process.stderr.write(
+    `svelte-store-context: the git working tree has uncommitted changes:\n${listed}${more}\n` +
+      'Commit or stash them first so that the migration can be reviewed and undone, or run with --force (or --dry to only look).\n',
+  );
+  process.exit(EXIT_USAGE);
 }
 
 function usageError(message: string): never {
   process.stderr.write(`svelte-store-context: ${message}\n`);
   process.exit(EXIT_USAGE);
-}
-
-async function readConfig(root: string): Promise<MigrateOptions> {
-  const text = await readFile(join(root, CONFIG_FILE), 'utf8').catch(() => undefined);
-  if (text === undefined) return {};
-  let config: unknown;
-  try {
-    config = JSON.parse(text);
-  } catch (error) {
-    return usageError(`${CONFIG_FILE}: ${(error as Error).message}`);
-  }
-  const { keyModule, all, annotate, factories, ...unknown } = (config ?? {}) as Record<string, unknown>;
-  const keys = Object.keys(unknown);
-  if (keys.length > 0) usageError(`${CONFIG_FILE}: unknown option ${keys.join(', ')} (known: keyModule, all, annotate, factories)`);
-  if (keyModule !== undefined && typeof keyModule !== 'string') usageError(`${CONFIG_FILE}: keyModule must be a string`);
-  for (const [name, value] of Object.entries({ all, annotate })) {
-    if (value !== undefined && typeof value !== 'boolean') usageError(`${CONFIG_FILE}: ${name} must be true or false`);
-  }
-  if (factories !== undefined && !(Array.isArray(factories) && factories.every((factory) => typeof factory === 'string'))) {
-    usageError(`${CONFIG_FILE}: factories must be a list of "name@module" strings`);
-  }
-  return { keyModule, all, annotate, factories } as MigrateOptions;
 }
 
 function nextSteps(report: MigrationReport, dry: boolean, annotated: boolean): string {

@@ -1,6 +1,6 @@
 /** Reads the app's source files into the map `migrate` takes. The only place that reads the disk. */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, realpath } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { glob } from 'tinyglobby';
 import type { FileError } from '../transforms/index.js';
 
@@ -9,24 +9,39 @@ const IGNORED = ['**/node_modules/**', '**/.svelte-kit/**', 'build/**', 'dist/**
 
 export interface ReadProject {
   files: Map<string, string>;
-  /** Files that could not be read or are not UTF-8; they are left alone. */
+  /** Files that could not be read, are not UTF-8, or link outside the project; they are left alone. */
   errors: FileError[];
 }
 
 export async function readProject(root: string): Promise<ReadProject> {
-  const paths = (await glob(SOURCE_PATTERNS, { cwd: root, ignore: IGNORED, dot: false, followSymbolicLinks: false })).sort();
+  const realRoot = await realpath(root);
+  const paths = await glob(SOURCE_PATTERNS, { cwd: root, ignore: IGNORED, dot: false, followSymbolicLinks: true });
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   const files = new Map<string, string>();
   const errors: FileError[] = [];
+  const realFolders = new Map<string, Promise<string>>();
+  const realFolder = (folder: string) => {
+    if (!realFolders.has(folder)) realFolders.set(folder, realpath(join(root, folder)).catch(() => ''));
+    return realFolders.get(folder)!;
+  };
+
   await Promise.all(
     paths.map(async (path) => {
+      // A file reached through a linked folder is a second name for a file listed elsewhere (or a loop).
+      if ((await realFolder(dirname(path))) !== join(realRoot, dirname(path))) return;
       try {
-        files.set(path, decoder.decode(await readFile(join(root, path))));
+        const real = await realpath(join(root, path));
+        const rel = relative(realRoot, real);
+        if (rel.startsWith('..') || isAbsolute(rel)) {
+          errors.push({ file: path, line: 1, column: 1, message: `links outside the project (${real}); left alone` });
+          return;
+        }
+        files.set(path, decoder.decode(await readFile(real)));
       } catch (error) {
         const message = error instanceof TypeError ? 'not valid UTF-8' : (error as Error).message;
         errors.push({ file: path, line: 1, column: 1, message: `cannot read: ${message}` });
       }
     }),
   );
-  return { files: new Map([...files].sort(([a], [b]) => a.localeCompare(b))), errors };
+  return { files: new Map([...files].sort(([a], [b]) => a.localeCompare(b))), errors: errors.sort((a, b) => a.file.localeCompare(b.file)) };
 }

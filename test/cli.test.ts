@@ -25,10 +25,13 @@ function git(cwd: string, args: string[], input?: string) {
   return result.stdout;
 }
 
+/** A temp copy of a fixture's input, committed to a fresh git repository. */
 function tempCopy(name: string): string {
   const dir = copyToTemp(join(FIXTURES, name, 'input'), `ssc-${name}`);
   temps.push(dir);
   git(dir, ['init', '-q']);
+  git(dir, ['add', '-A']);
+  git(dir, ['-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-q', '-m', 'input']);
   return dir;
 }
 

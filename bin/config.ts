@@ -1,0 +1,34 @@
+/** `svelte-store-context.config.json`: options a project keeps next to its `svelte.config.js`. */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MigrateOptions } from '../transforms/index.js';
+
+export const CONFIG_FILE = 'svelte-store-context.config.json';
+
+export class ConfigError extends Error {}
+
+const fail = (message: string): never => {
+  throw new ConfigError(`${CONFIG_FILE}: ${message}`);
+};
+
+export async function readConfig(root: string): Promise<MigrateOptions> {
+  const text = await readFile(join(root, CONFIG_FILE), 'utf8').catch(() => undefined);
+  if (text === undefined) return {};
+  let config: unknown;
+  try {
+    config = JSON.parse(text);
+  } catch (error) {
+    return fail(`${(error as Error).message}`);
+  }
+  const { keyModule, all, annotate, factories, ...unknown } = (config ?? {}) as Record<string, unknown>;
+  const keys = Object.keys(unknown);
+  if (keys.length > 0) fail(`unknown option ${keys.join(', ')} (known: keyModule, all, annotate, factories)`);
+  if (keyModule !== undefined && typeof keyModule !== 'string') fail(`keyModule must be a string`);
+  for (const [name, value] of Object.entries({ all, annotate })) {
+    if (value !== undefined && typeof value !== 'boolean') fail(`${name} must be true or false`);
+  }
+  if (factories !== undefined && !(Array.isArray(factories) && factories.every((factory) => typeof factory === 'string'))) {
+    fail(`factories must be a list of "name@module" strings`);
+  }
+  return { keyModule, all, annotate, factories } as MigrateOptions;
+}

@@ -1,0 +1,207 @@
+/**
+ * The bin on real repositories: it refuses to write over uncommitted work, writes atomically
+ * (a killed run leaves every file old or new), keeps modes, stays inside the project, survives
+ * bad input, and speaks JSON to scripts.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { migrate } from '../transforms/index.js';
+import { readProject } from '../bin/read-project.js';
+import { copyToTemp, FIXTURES, readTree } from './helpers.js';
+
+const BIN = join(import.meta.dirname, '..', 'dist', 'bin', 'cli.js');
+const temps: string[] = [];
+afterAll(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+const git = (cwd: string, ...args: string[]) => {
+  const result = spawnSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], { cwd, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
+};
+
+function app(name = 'svelte5-ts-cart', { repo = true } = {}): string {
+  const dir = copyToTemp(join(FIXTURES, name, 'input'), `ssc-safety-${name}`);
+  temps.push(dir);
+  if (repo) {
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'input');
+  }
+  return dir;
+}
+
+describe('git safety', () => {
+  it('refuses to write over uncommitted changes, naming them and --force', async () => {
+    const dir = app();
+    writeFileSync(join(dir, 'src/lib/notes.ts'), 'export const draft = 1;\n');
+    const before = await readTree(dir);
+    const result = cli([dir]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('src/lib/notes.ts');
+    expect(result.stderr).toContain('--force');
+    expect(await readTree(dir)).toEqual(before);
+  });
+
+  it('writes over uncommitted changes with --force', async () => {
+    const dir = app();
+    writeFileSync(join(dir, 'src/lib/notes.ts'), 'export const draft = 1;\n');
+    expect(cli([dir, '--force']).status).toBe(0);
+    expect((await readTree(dir)).has('src/lib/context-keys.ts')).toBe(true);
+  });
+
+  it('never checks with --dry', () => {
+    const dir = app();
+    writeFileSync(join(dir, 'src/lib/notes.ts'), 'export const draft = 1;\n');
+    expect(cli([dir, '--dry']).status).toBe(0);
+  });
+
+  it('writes in a directory outside any git repository', async () => {
+    const dir = app('svelte5-ts-cart', { repo: false });
+    expect(cli([dir]).status).toBe(0);
+    expect((await readTree(dir)).has('src/lib/context-keys.ts')).toBe(true);
+  });
+});
+
+describe('writing', () => {
+  it('keeps file modes', () => {
+    const dir = app('svelte5-ts-cart', { repo: false });
+    chmodSync(join(dir, 'src/lib/stores/cart.ts'), 0o600);
+    expect(cli([dir]).status).toBe(0);
+    expect(statSync(join(dir, 'src/lib/stores/cart.ts')).mode & 0o777).toBe(0o600);
+  });
+
+  it('leaves alone a file that links outside the project, and what depends on it', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'ssc-outside-'));
+    temps.push(outside);
+    const dir = app('svelte5-ts-cart', { repo: false });
+    const store = join(dir, 'src/lib/stores/cart.ts');
+    writeFileSync(join(outside, 'cart.ts'), readFileSync(store));
+    rmSync(store);
+    symlinkSync(join(outside, 'cart.ts'), store);
+    const before = (await readProject(dir)).files;
+    const outsideBefore = readFileSync(join(outside, 'cart.ts'), 'utf8');
+    const result = cli([dir]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/src\/lib\/stores\/cart\.ts:1:1: links outside the project \(.*\); left alone/);
+    expect(readFileSync(join(outside, 'cart.ts'), 'utf8')).toBe(outsideBefore);
+    expect((await readProject(dir)).files).toEqual(before);
+  });
+
+  it('leaves every file old or new when killed while writing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ssc-kill-'));
+    temps.push(dir);
+    const files = generatedApp(400);
+    for (const [path, text] of files) {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    const expected = migrate(files).files;
+    expect(expected.size).toBeGreaterThan(800);
+
+    const child = spawn(process.execPath, [BIN, dir], { stdio: 'ignore' });
+    const firstWritten = join(dir, 'src/lib/context-keys.ts');
+    await new Promise<void>((resolve, reject) => {
+      const poll = setInterval(() => {
+        if (existsSync(firstWritten)) {
+          clearInterval(poll);
+          child.kill('SIGKILL');
+          resolve();
+        }
+      }, 1);
+      child.once('exit', () => {
+        clearInterval(poll);
+        reject(new Error('the run finished before it could be killed'));
+      });
+    });
+    await new Promise((resolve) => child.once('exit', resolve));
+
+    const after = await readTree(dir);
+    let written = 0;
+    for (const [path, text] of after) {
+      const old = files.get(path);
+      const migrated = expected.get(path);
+      expect([old, migrated], path).toContain(text);
+      if (migrated !== undefined && text === migrated && text !== old) written++;
+    }
+    expect(written).toBeGreaterThan(0);
+    expect(written).toBeLessThan(expected.size);
+  }, 60_000);
+});
+
+describe('bad input', () => {
+  it('reports a binary file with a source extension as path:line:column, leaves it and the rest proceeds', () => {
+    const dir = app();
+    const binary = Buffer.from([0x00, 0xff, 0xfe, 0x80, 0x81]);
+    writeFileSync(join(dir, 'src/lib/blob.ts'), binary);
+    writeFileSync(join(dir, 'src/lib/empty.ts'), '');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'bad files');
+    const result = cli([dir]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('src/lib/blob.ts:1:1: cannot read: not valid UTF-8');
+    expect(result.stderr).toContain('1 migrated');
+    expect(readFileSync(join(dir, 'src/lib/blob.ts'))).toEqual(binary);
+  });
+
+  it('keeps a byte order mark and CRLF line endings', () => {
+    const dir = app('svelte5-ts-cart', { repo: false });
+    const store = join(dir, 'src/lib/stores/cart.ts');
+    writeFileSync(store, `\uFEFF${readFileSync(store, 'utf8').replace(/\n/g, '\r\n')}`);
+    expect(cli([dir]).status).toBe(0);
+    const text = readFileSync(store, 'utf8');
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    expect(text).toContain('function createCartContext() {\r\n');
+    expect(text.replace(/\r\n/g, '')).not.toContain('\n');
+  });
+
+  it('survives a symlink loop, reading each file once', () => {
+    const dir = app('svelte5-ts-cart', { repo: false });
+    symlinkSync('..', join(dir, 'src/lib/loop'));
+    const result = cli([dir, '--dry']);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain('1 store module found: 1 migrated');
+    expect(result.stdout).not.toContain('loop/');
+  });
+});
+
+describe('scripting', () => {
+  it('--json prints exactly one JSON document on stdout', () => {
+    const result = cli([app('blocked-server-uses'), '--json', '--dry']);
+    expect(result.status).toBe(0);
+    const document = JSON.parse(result.stdout);
+    expect(document.schemaVersion).toBe(1);
+    expect(document.exitCode).toBe(0);
+    const [only] = document.apps;
+    expect(only.storeModules.map((module: { file: string; status: string }) => `${module.file} ${module.status}`)).toEqual([
+      'src/lib/session.ts blocked',
+      'src/lib/theme.ts migrated',
+    ]);
+    expect(only.storeModules[0].blockers[0]).toEqual(expect.objectContaining({ file: 'src/hooks.server.ts', line: 2, column: 10 }));
+    expect(only.files).toContainEqual({ file: 'src/lib/context-keys.ts', change: 'created' });
+    expect(result.stderr).toContain('1 migrated, 1 blocked');
+  });
+
+  it('--print prints the whole new content of changed files', () => {
+    const dir = app();
+    const result = cli([dir, '--print', '--dry']);
+    expect(result.stdout).toContain("==> src/lib/context-keys.ts <==\nexport const CART_CONTEXT = Symbol('cart');\n");
+    expect(result.stdout).toContain('export function getCartContext(): CartContext {');
+  });
+});
+
+/** An app with `count` store modules, each with a consumer component, all under one root layout. */
+function generatedApp(count: number): Map<string, string> {
+  const files = new Map<string, string>([
+    ['package.json', JSON.stringify({ devDependencies: { svelte: '^5.0.0', '@sveltejs/kit': '^2.0.0' } })],
+    ['tsconfig.json', '{}'],
+    ['src/routes/+layout.svelte', '<script lang="ts">\n\tlet { children } = $props();\n</script>\n\n{@render children()}\n'],
+  ]);
+  for (let i = 0; i < count; i++) {
+    files.set(`src/lib/stores/store${i}.ts`, `import { writable } from 'svelte/store';\n\nexport const value${i} = writable(${i});\n`);
+    files.set(`src/lib/View${i}.svelte`, `<script lang="ts">\n\timport { value${i} } from '$lib/stores/store${i}';\n</script>\n\n<p>{$value${i}}</p>\n`);
+  }
+  return files;
+}
