@@ -73,12 +73,12 @@ async function run(dir: string, options: CliOptions): Promise<void> {
       all: options.all || config.all,
       annotate: options.annotate || config.annotate,
       factories: [...(config.factories ?? []), ...options.factory],
+      unreadable: project.unreadable,
     });
   } catch (error) {
     return usageError((error as Error).message);
   }
   const { files, report } = result;
-  report.errors.push(...project.errors);
   const changed = [...files].sort(([a], [b]) => a.localeCompare(b));
 
   if (options.print) for (const [path, after] of changed) process.stdout.write(`==> ${path} <==\n${after}${after.endsWith('\n') ? '' : '\n'}`);

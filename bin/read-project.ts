@@ -2,23 +2,24 @@
 import { readFile, realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { glob } from 'tinyglobby';
-import type { FileError } from '../transforms/index.js';
+import type { UnreadableFile } from '../transforms/index.js';
 
 const SOURCE_PATTERNS = ['**/*.{js,ts,mjs,mts,cjs,cts,svelte}', 'package.json', 'tsconfig.json', 'jsconfig.json'];
 const IGNORED = ['**/node_modules/**', '**/.svelte-kit/**', 'build/**', 'dist/**', '**/.git/**', '**/*.d.ts'];
 
 export interface ReadProject {
   files: Map<string, string>;
-  /** Files that could not be read, are not UTF-8, or link outside the project; they are left alone. */
-  errors: FileError[];
+  /** Files that could not be read, are not UTF-8, or link outside the project: left alone, and given to `migrate` as such. */
+  unreadable: UnreadableFile[];
 }
 
 export async function readProject(root: string): Promise<ReadProject> {
   const realRoot = await realpath(root);
   const paths = await glob(SOURCE_PATTERNS, { cwd: root, ignore: IGNORED, dot: false, followSymbolicLinks: true });
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  const lossy = new TextDecoder('utf-8', { ignoreBOM: true });
   const files = new Map<string, string>();
-  const errors: FileError[] = [];
+  const unreadable: UnreadableFile[] = [];
   const realFolders = new Map<string, Promise<string>>();
   const realFolder = (folder: string) => {
     if (!realFolders.has(folder)) realFolders.set(folder, realpath(join(root, folder)).catch(() => ''));
@@ -29,19 +30,21 @@ export async function readProject(root: string): Promise<ReadProject> {
     paths.map(async (path) => {
       // A file reached through a linked folder is a second name for a file listed elsewhere (or a loop).
       if ((await realFolder(dirname(path))) !== join(realRoot, dirname(path))) return;
+      const leftAlone = (message: string, bytes?: Buffer) => unreadable.push({ file: path, line: 1, column: 1, message, text: bytes ? lossy.decode(bytes) : '' });
+      let bytes: Buffer | undefined;
       try {
         const real = await realpath(join(root, path));
+        bytes = await readFile(real);
         const rel = relative(realRoot, real);
-        if (rel.startsWith('..') || isAbsolute(rel)) {
-          errors.push({ file: path, line: 1, column: 1, message: `links outside the project (${real}); left alone` });
-          return;
-        }
-        files.set(path, decoder.decode(await readFile(real)));
+        if (rel.startsWith('..') || isAbsolute(rel)) return leftAlone(`links outside the project (${real}); left alone`, bytes);
+        files.set(path, decoder.decode(bytes));
       } catch (error) {
-        const message = error instanceof TypeError ? 'not valid UTF-8' : (error as Error).message;
-        errors.push({ file: path, line: 1, column: 1, message: `cannot read: ${message}` });
+        leftAlone(`cannot read: ${error instanceof TypeError ? 'not valid UTF-8' : (error as Error).message}`, bytes);
       }
     }),
   );
-  return { files: new Map([...files].sort(([a], [b]) => a.localeCompare(b))), errors: errors.sort((a, b) => a.file.localeCompare(b.file)) };
+  return {
+    files: new Map([...files].sort(([a], [b]) => a.localeCompare(b))),
+    unreadable: unreadable.sort((a, b) => a.file.localeCompare(b.file)),
+  };
 }

@@ -146,6 +146,18 @@ describe('bad input', () => {
     expect(readFileSync(join(dir, 'src/lib/blob.ts'))).toEqual(binary);
   });
 
+  it('holds back the store modules an undecodable file mentions', () => {
+    const dir = app('svelte5-ts-cart', { repo: false });
+    const page = join(dir, 'src/routes/cart/+page.svelte');
+    const bytes = Buffer.concat([readFileSync(page), Buffer.from([0x3c, 0x21, 0x2d, 0x2d, 0xff, 0x2d, 0x2d, 0x3e, 0x0a])]);
+    writeFileSync(page, bytes);
+    const result = cli([dir]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('src/routes/cart/+page.svelte:1:1: cannot read: not valid UTF-8');
+    expect(result.stderr).toContain('blocked   src/lib/stores/cart.ts');
+    expect(readFileSync(page)).toEqual(bytes);
+  });
+
   it('keeps a byte order mark and CRLF line endings', () => {
     const dir = app('svelte5-ts-cart', { repo: false });
     const store = join(dir, 'src/lib/stores/cart.ts');

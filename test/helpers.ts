@@ -16,8 +16,8 @@ export function fixtureCases(): string[] {
 }
 
 export async function readTree(dir: string): Promise<Map<string, string>> {
-  const { files, errors } = await readProject(dir);
-  if (errors.length > 0) throw new Error(`cannot read fixture tree ${dir}: ${errors.map((error) => error.file).join(', ')}`);
+  const { files, unreadable } = await readProject(dir);
+  if (unreadable.length > 0) throw new Error(`cannot read fixture tree ${dir}: ${unreadable.map((error) => error.file).join(', ')}`);
   return files;
 }
 

@@ -27,9 +27,12 @@ export { formatReport } from './report.js';
 export type * from './types.js';
 
 export function migrate(files: ProjectFiles | Record<string, string>, options: MigrateOptions = {}): MigrationResult {
-  const projectFiles: ProjectFiles = files instanceof Map ? files : new Map(Object.entries(files));
-  const project = discoverProject(projectFiles, options);
-  const index = new SourceIndex(projectFiles, project);
+  const readable: ProjectFiles = files instanceof Map ? files : new Map(Object.entries(files));
+  const unreadable = options.unreadable ?? [];
+  // Unreadable files take part only in the text checks, so that the modules they mention are held back.
+  const projectFiles: ProjectFiles = new Map([...readable, ...unreadable.map((file) => [file.file, file.text] as const)]);
+  const project = discoverProject(readable, options);
+  const index = new SourceIndex(projectFiles, project, unreadable);
   const plan = planMigration(index, { all: options.all, factories: (options.factories ?? []).map(parseFactorySpec) });
   blockOnUnparsableRootLayout(index, plan.modules);
 

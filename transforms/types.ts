@@ -13,6 +13,16 @@ export interface MigrateOptions {
   factories?: string[];
   /** Add a `// @migration-task: reason` comment above each place that blocks a store module. */
   annotate?: boolean;
+  /**
+   * Files the caller could not read or decode, with whatever text could be recovered: they are
+   * reported, never edited, and block the store modules they mention.
+   */
+  unreadable?: UnreadableFile[];
+}
+
+export interface UnreadableFile extends FileError {
+  /** The content as far as it could be decoded (lossy), to tell which store modules it mentions. */
+  text: string;
 }
 
 /** A place in a file, 1-based line and column as editors show them. */

@@ -3,7 +3,7 @@
  * parsed are remembered with their error and never edited.
  */
 import { MigrationError } from '../errors.js';
-import type { FileError, ProjectFiles } from '../types.js';
+import type { FileError, ProjectFiles, UnreadableFile } from '../types.js';
 import type { Project } from './project.js';
 import { readModuleSyntax, type ModuleSyntax } from './module-syntax.js';
 import { parseFile, type ParsedFile, type Script } from './parse.js';
@@ -17,7 +17,13 @@ export class SourceIndex {
   constructor(
     readonly files: ProjectFiles,
     readonly project: Project,
-  ) {}
+    unreadable: readonly UnreadableFile[] = [],
+  ) {
+    for (const { text: _text, ...error } of unreadable) {
+      this.errors.set(error.file, error);
+      this.parsed.set(error.file, null);
+    }
+  }
 
   /** The parsed file, or undefined if it does not exist or cannot be parsed (see `errors`). */
   get(path: string): ParsedFile | undefined {
