@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /** The command line: flags -> options -> migrate() -> diff, or write; then the report. */
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { formatReport, migrate, type MigrateOptions, type MigrationReport } from '../transforms/index.js';
 import { readConfig } from './config.js';
 import { uncommittedChanges } from './git-safety.js';
+import { findApps } from './find-apps.js';
 import { readProject } from './read-project.js';
 import { writeFilesAtomically } from './write-files.js';
 import { unifiedDiff } from './unified-diff.js';
@@ -31,7 +32,7 @@ interface CliOptions {
 const program = new Command()
   .name('svelte-store-context')
   .description('Move module-scoped Svelte stores into per-request component context, so SvelteKit SSR stops sharing state between users.')
-  .argument('[dir]', 'root of the SvelteKit app', '.')
+  .argument('[dir]', 'root of a SvelteKit app, or of a monorepo holding several', '.')
   .option('-d, --dry', 'write nothing; print a unified diff of every change (`git apply` accepts it)', false)
   .option('-p, --print', 'print the whole new content of every changed file', false)
   .option('--json', 'print one JSON document (the report, schema version 1) on stdout and nothing else there', false)
@@ -56,16 +57,34 @@ async function run(dir: string, options: CliOptions): Promise<void> {
   const root = resolve(dir);
   if (!(await stat(root).catch(() => undefined))?.isDirectory()) usageError(`${dir} is not a directory`);
   if (options.json && options.print) usageError('--json and --print both want stdout; choose one');
-
-  let config: MigrateOptions;
-  try {
-    config = await readConfig(root);
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
+  const apps = await findApps(root);
+  if (apps.length === 0) usageError(`no SvelteKit app under ${dir} (a svelte.config.* next to a package.json that depends on @sveltejs/kit)`);
+  const rootConfig = await readConfigOrExit(root);
   if (!options.dry && !options.force) refuseOverUncommittedWork(root);
 
-  const project = await readProject(root);
+  const results: AppResult[] = [];
+  for (const app of apps) results.push(await migrateApp(root, app, options, { ...rootConfig, ...(app === '.' ? {} : await readConfigOrExit(join(root, app))) }));
+
+  const exitCode = results.some(({ report }) => report.errors.length > 0) ? EXIT_FILE_ERRORS : EXIT_OK;
+  if (options.json) {
+    const document = { schemaVersion: JSON_SCHEMA_VERSION, dry: options.dry, exitCode, apps: results.map(({ app, report }) => ({ root: app, ...report })) };
+    process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  }
+  for (const { app, report } of results) process.stderr.write(`${apps.length > 1 ? `== ${app} ==\n` : ''}${formatReport(report)}\n`);
+  const annotated = options.annotate || Boolean(rootConfig.annotate);
+  process.stderr.write(nextSteps(results.map(({ report }) => report), options.dry, annotated));
+  process.exitCode = exitCode;
+}
+
+interface AppResult {
+  app: string;
+  report: MigrationReport;
+}
+
+/** One app: read, migrate, then print (paths relative to the given dir) or write. */
+async function migrateApp(root: string, app: string, options: CliOptions, config: MigrateOptions): Promise<AppResult> {
+  const appRoot = join(root, app);
+  const project = await readProject(appRoot);
   let result: ReturnType<typeof migrate>;
   try {
     result = migrate(project.files, {
@@ -79,26 +98,28 @@ async function run(dir: string, options: CliOptions): Promise<void> {
     return usageError((error as Error).message);
   }
   const { files, report } = result;
+  const shown = (path: string) => (app === '.' ? path : `${app}/${path}`);
   const changed = [...files].sort(([a], [b]) => a.localeCompare(b));
-
-  if (options.print) for (const [path, after] of changed) process.stdout.write(`==> ${path} <==\n${after}${after.endsWith('\n') ? '' : '\n'}`);
-  else if (options.dry && !options.json) for (const [path, after] of changed) process.stdout.write(unifiedDiff(path, project.files.get(path), after));
+  if (options.print) for (const [path, after] of changed) process.stdout.write(`==> ${shown(path)} <==\n${after}${after.endsWith('\n') ? '' : '\n'}`);
+  else if (options.dry && !options.json) for (const [path, after] of changed) process.stdout.write(unifiedDiff(shown(path), project.files.get(path), after));
 
   if (!options.dry) {
     try {
-      await writeFilesAtomically(root, files);
+      await writeFilesAtomically(appRoot, files);
     } catch (error) {
-      process.stderr.write(`svelte-store-context: ${(error as Error).message}\n`);
+      process.stderr.write(`svelte-store-context: ${shown('')}${(error as Error).message}\n`);
       process.exit(EXIT_FILE_ERRORS);
     }
   }
-  const exitCode = report.errors.length > 0 ? EXIT_FILE_ERRORS : EXIT_OK;
-  if (options.json) {
-    const document = { schemaVersion: JSON_SCHEMA_VERSION, dry: options.dry, exitCode, apps: [{ root: '.', ...report }] };
-    process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  return { app, report };
+}
+
+async function readConfigOrExit(folder: string): Promise<MigrateOptions> {
+  try {
+    return await readConfig(folder);
+  } catch (error) {
+    return usageError((error as Error).message);
   }
-  process.stderr.write(`${formatReport(report)}\n${nextSteps(report, options.dry, Boolean(options.annotate || config.annotate))}`);
-  process.exitCode = exitCode;
 }
 
 /** Without --dry or --force, a dirty git working tree is a refusal: the user must be able to review and undo. */
@@ -119,16 +140,16 @@ function usageError(message: string): never {
   process.exit(EXIT_USAGE);
 }
 
-function nextSteps(report: MigrationReport, dry: boolean, annotated: boolean): string {
+function nextSteps(reports: MigrationReport[], dry: boolean, annotated: boolean): string {
   const steps: string[] = [];
-  if (report.files.length > 0) {
+  if (reports.some((report) => report.files.length > 0)) {
     steps.push(
       ...(dry
         ? ['Review the diff above; run again without --dry to apply it (or pipe it to `git apply`).']
         : ['Review the changes: git diff', 'Type-check: npx svelte-check', 'Run your tests, and build: npx vite build']),
     );
   }
-  if (report.storeModules.some((module) => module.status === 'blocked')) {
+  if (reports.some((report) => report.storeModules.some((module) => module.status === 'blocked'))) {
     steps.push(
       annotated
         ? 'Blocked modules were left as they were: search for @migration-task (e.g. git grep -n @migration-task), do what each says, then run again.'

@@ -4,7 +4,7 @@
  * bad input, and speaks JSON to scripts.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -179,6 +179,70 @@ describe('bad input', () => {
   });
 });
 
+describe('monorepos', () => {
+  /** A workspace root with two apps, an app hidden by .gitignore, one in node_modules, and a plain package. */
+  function workspace(): string {
+    const root = mkdtempSync(join(tmpdir(), 'ssc-monorepo-'));
+    temps.push(root);
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ private: true, workspaces: ['apps/*', 'packages/*'] }));
+    const place = (fixture: string, folder: string) => {
+      mkdirSync(join(root, folder, '..'), { recursive: true });
+      cpSync(join(FIXTURES, fixture, 'input'), join(root, folder), { recursive: true });
+    };
+    place('svelte5-ts-cart', 'apps/shop');
+    place('svelte4-js-no-layout', 'apps/admin');
+    place('svelte5-js-no-layout', 'apps/scratch');
+    place('svelte5-js-no-layout', 'node_modules/some-app');
+    mkdirSync(join(root, 'packages/utils'), { recursive: true });
+    writeFileSync(join(root, 'packages/utils/package.json'), JSON.stringify({ name: 'utils' }));
+    writeFileSync(join(root, '.gitignore'), 'node_modules\napps/scratch/\n');
+    return root;
+  }
+
+  it('finds every app in the workspaces, migrates each and groups the results per app', () => {
+    const root = workspace();
+    const result = cli([root, '--json', '--dry']);
+    expect(result.status, result.stderr).toBe(0);
+    const document = JSON.parse(result.stdout);
+    expect(document.apps.map((app: { root: string }) => app.root)).toEqual(['apps/admin', 'apps/shop']);
+    expect(document.apps[1].storeModules[0]).toEqual(expect.objectContaining({ file: 'src/lib/stores/cart.ts', status: 'migrated' }));
+    expect(result.stderr).toContain('== apps/admin ==');
+    expect(result.stderr).toContain('== apps/shop ==');
+  });
+
+  it('prints one diff for the whole root that git apply accepts', async () => {
+    const root = workspace();
+    git(root, 'init', '-q');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-q', '-m', 'workspace');
+    const dry = cli([root, '--dry']);
+    expect(dry.stdout).toContain('diff --git a/apps/shop/src/lib/stores/cart.ts b/apps/shop/src/lib/stores/cart.ts');
+    expect(dry.stdout).toContain('diff --git a/apps/admin/src/routes/+layout.svelte b/apps/admin/src/routes/+layout.svelte');
+    const applied = spawnSync('git', ['apply', '-'], { cwd: root, input: dry.stdout, encoding: 'utf8' });
+    expect(applied.status, applied.stderr).toBe(0);
+    expect(readFileSync(join(root, 'apps/shop/src/lib/context-keys.ts'), 'utf8')).toContain('CART_CONTEXT');
+  });
+
+  it('follows pnpm-workspace.yaml', () => {
+    const root = mkdtempSync(join(tmpdir(), 'ssc-pnpm-'));
+    temps.push(root);
+    writeFileSync(join(root, 'package.json'), '{ "private": true }');
+    writeFileSync(join(root, 'pnpm-workspace.yaml'), "packages:\n  - 'sites/*'\n");
+    cpSync(join(FIXTURES, 'svelte5-ts-cart', 'input'), join(root, 'sites/store'), { recursive: true });
+    cpSync(join(FIXTURES, 'svelte5-ts-cart', 'input'), join(root, 'elsewhere/store'), { recursive: true });
+    const document = JSON.parse(cli([root, '--json', '--dry']).stdout);
+    expect(document.apps.map((app: { root: string }) => app.root)).toEqual(['sites/store']);
+  });
+
+  it('says so when there is no SvelteKit app', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'ssc-empty-'));
+    temps.push(empty);
+    const result = cli([empty]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('no SvelteKit app');
+  });
+});
+
 describe('scripting', () => {
   it('--json prints exactly one JSON document on stdout', () => {
     const result = cli([app('blocked-server-uses'), '--json', '--dry']);
@@ -209,6 +273,7 @@ function generatedApp(count: number): Map<string, string> {
   const files = new Map<string, string>([
     ['package.json', JSON.stringify({ devDependencies: { svelte: '^5.0.0', '@sveltejs/kit': '^2.0.0' } })],
     ['tsconfig.json', '{}'],
+    ['svelte.config.js', 'export default { kit: {} };\n'],
     ['src/routes/+layout.svelte', '<script lang="ts">\n\tlet { children } = $props();\n</script>\n\n{@render children()}\n'],
   ]);
   for (let i = 0; i < count; i++) {

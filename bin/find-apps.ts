@@ -1,0 +1,79 @@
+/**
+ * Finding the SvelteKit apps under a root: the root itself when it is one, else every folder with
+ * a `svelte.config.*` next to a `package.json` that depends on `@sveltejs/kit`, looked for in the
+ * workspaces (`package.json` workspaces, `pnpm-workspace.yaml`) or, without workspaces, anywhere
+ * below, honouring `.gitignore`.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { glob } from 'tinyglobby';
+
+const ALWAYS_SKIPPED = ['**/node_modules/**', '**/.svelte-kit/**', '**/build/**', '**/dist/**', '**/.git/**'];
+
+/** App folders relative to `root` (`.` for the root itself), sorted. */
+export async function findApps(root: string): Promise<string[]> {
+  if (await isSvelteKitApp(root)) return ['.'];
+  const workspaces = await workspacePatterns(root);
+  const searched = workspaces.length > 0 ? workspaces.map((pattern) => `${pattern.replace(/\/+$/, '')}/svelte.config.{js,mjs,ts}`) : ['**/svelte.config.{js,mjs,ts}'];
+  const configs = await glob(searched, { cwd: root, ignore: [...ALWAYS_SKIPPED, ...(await gitignorePatterns(root))], dot: false });
+  const apps: string[] = [];
+  for (const config of configs) {
+    const folder = dirname(config);
+    if (await isSvelteKitApp(join(root, folder))) apps.push(folder);
+  }
+  return [...new Set(apps)].sort();
+}
+
+async function isSvelteKitApp(folder: string): Promise<boolean> {
+  const configs = await glob(['svelte.config.{js,mjs,ts}'], { cwd: folder });
+  if (configs.length === 0) return false;
+  const manifest = await readJson(join(folder, 'package.json'));
+  const dependencies = { ...(manifest?.dependencies as object), ...(manifest?.devDependencies as object) };
+  return '@sveltejs/kit' in dependencies;
+}
+
+async function readJson(path: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Workspace globs from `package.json` (`workspaces` or `workspaces.packages`) and `pnpm-workspace.yaml`. */
+async function workspacePatterns(root: string): Promise<string[]> {
+  const manifest = await readJson(join(root, 'package.json'));
+  const workspaces = manifest?.workspaces;
+  const fromPackage = Array.isArray(workspaces) ? workspaces : Array.isArray((workspaces as { packages?: unknown })?.packages) ? (workspaces as { packages: unknown[] }).packages : [];
+  const pnpm = await readFile(join(root, 'pnpm-workspace.yaml'), 'utf8').catch(() => '');
+  return [...fromPackage.filter((entry): entry is string => typeof entry === 'string'), ...pnpmPackages(pnpm)].filter((pattern) => !pattern.startsWith('!'));
+}
+
+/** The `packages:` list of a pnpm-workspace.yaml; the file is that simple in practice, so no YAML parser is needed. */
+function pnpmPackages(yaml: string): string[] {
+  const patterns: string[] = [];
+  let inPackages = false;
+  for (const line of yaml.split(/\r?\n/)) {
+    if (/^packages\s*:/.test(line)) inPackages = true;
+    else if (/^\S/.test(line)) inPackages = false;
+    else if (inPackages) {
+      const item = /^\s*-\s*['"]?([^'"#]+?)['"]?\s*(?:#.*)?$/.exec(line);
+      if (item) patterns.push(item[1]!);
+    }
+  }
+  return patterns;
+}
+
+/** The root `.gitignore` as glob patterns; negations are left out (they can only add files back). */
+async function gitignorePatterns(root: string): Promise<string[]> {
+  const text = await readFile(join(root, '.gitignore'), 'utf8').catch(() => '');
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#') && !line.startsWith('!'))
+    .map((line) => {
+      const anchored = line.startsWith('/');
+      const pattern = line.replace(/^\//, '').replace(/\/$/, '');
+      return `${anchored ? '' : '**/'}${pattern}/**`;
+    });
+}
