@@ -27,7 +27,13 @@ interface CliOptions {
   all: boolean;
   keyModule?: string;
   factory: string[];
+  include: string[];
+  exclude: string[];
+  ignorePattern: string[];
+  failOnError: boolean;
 }
+
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 const program = new Command()
   .name('svelte-store-context')
@@ -37,7 +43,11 @@ const program = new Command()
   .option('-p, --print', 'print the whole new content of every changed file', false)
   .option('--json', 'print one JSON document (the report, schema version 1) on stdout and nothing else there', false)
   .option('-f, --force', 'write even when the git working tree has uncommitted changes', false)
-  .option('--factory <name@module>', 'a store factory to recognise, e.g. persisted@svelte-persisted-store (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
+  .option('--factory <name@module>', 'a store factory to recognise, e.g. persisted@svelte-persisted-store (repeatable)', collect, [] as string[])
+  .option('--include <glob>', 'only migrate store modules whose path (relative to the app) matches (repeatable)', collect, [] as string[])
+  .option('--exclude <glob>', 'leave store modules whose path matches alone (repeatable)', collect, [] as string[])
+  .option('--ignore-pattern <glob>', 'do not read files whose path (relative to the app) matches (repeatable)', collect, [] as string[])
+  .option('--fail-on-error', 'exit 1 when a store module is blocked, not only when a file cannot be read or parsed', false)
   .option('--annotate', 'add a `// @migration-task` comment above each place that blocks a store module', false)
   .option('--all', 'also migrate stores that never change (a `readable` constant, a `derived` of such); they cannot leak, so by default they are listed and left alone', false)
   .addOption(new Option('--key-module <path>', 'where the context key module goes, relative to the app root').default(undefined, '<lib>/context-keys.ts, or .js in JS apps'))
@@ -46,7 +56,7 @@ const program = new Command()
     `
 Exit codes:
   0  the run completed (store modules that cannot be migrated are reported, not errors)
-  1  some files could not be read or parsed; they were left untouched
+  1  some files could not be read or parsed (they were left untouched); with --fail-on-error, also a blocked store module
   2  usage error, the directory cannot be read, or refusal to write over uncommitted changes`,
   )
   .showHelpAfterError()
@@ -65,7 +75,9 @@ async function run(dir: string, options: CliOptions): Promise<void> {
   const results: AppResult[] = [];
   for (const app of apps) results.push(await migrateApp(root, app, options, { ...rootConfig, ...(app === '.' ? {} : await readConfigOrExit(join(root, app))) }));
 
-  const exitCode = results.some(({ report }) => report.errors.length > 0) ? EXIT_FILE_ERRORS : EXIT_OK;
+  const failed = ({ report }: AppResult) =>
+    report.errors.length > 0 || (options.failOnError && report.storeModules.some((module) => module.status === 'blocked'));
+  const exitCode = results.some(failed) ? EXIT_FILE_ERRORS : EXIT_OK;
   if (options.json) {
     const document = { schemaVersion: JSON_SCHEMA_VERSION, dry: options.dry, exitCode, apps: results.map(({ app, report }) => ({ root: app, ...report })) };
     process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
@@ -84,7 +96,7 @@ interface AppResult {
 /** One app: read, migrate, then print (paths relative to the given dir) or write. */
 async function migrateApp(root: string, app: string, options: CliOptions, config: MigrateOptions): Promise<AppResult> {
   const appRoot = join(root, app);
-  const project = await readProject(appRoot);
+  const project = await readProject(appRoot, options.ignorePattern);
   let result: ReturnType<typeof migrate>;
   try {
     result = migrate(project.files, {
@@ -92,6 +104,8 @@ async function migrateApp(root: string, app: string, options: CliOptions, config
       all: options.all || config.all,
       annotate: options.annotate || config.annotate,
       factories: [...(config.factories ?? []), ...options.factory],
+      include: [...(config.include ?? []), ...options.include],
+      exclude: [...(config.exclude ?? []), ...options.exclude],
       unreadable: project.unreadable,
     });
   } catch (error) {
@@ -105,7 +119,8 @@ async function migrateApp(root: string, app: string, options: CliOptions, config
 
   if (!options.dry) {
     try {
-      await writeFilesAtomically(appRoot, files);
+      const created = new Set(report.files.filter((file) => file.change === 'created').map((file) => file.file));
+      await writeFilesAtomically(appRoot, files, created);
     } catch (error) {
       process.stderr.write(`svelte-store-context: ${shown('')}${(error as Error).message}\n`);
       process.exit(EXIT_FILE_ERRORS);

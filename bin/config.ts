@@ -20,15 +20,15 @@ export async function readConfig(root: string): Promise<MigrateOptions> {
   } catch (error) {
     return fail(`${(error as Error).message}`);
   }
-  const { keyModule, all, annotate, factories, ...unknown } = (config ?? {}) as Record<string, unknown>;
+  const { keyModule, all, annotate, factories, include, exclude, ...unknown } = (config ?? {}) as Record<string, unknown>;
   const keys = Object.keys(unknown);
-  if (keys.length > 0) fail(`unknown option ${keys.join(', ')} (known: keyModule, all, annotate, factories)`);
+  if (keys.length > 0) fail(`unknown option ${keys.join(', ')} (known: keyModule, all, annotate, factories, include, exclude)`);
   if (keyModule !== undefined && typeof keyModule !== 'string') fail(`keyModule must be a string`);
   for (const [name, value] of Object.entries({ all, annotate })) {
     if (value !== undefined && typeof value !== 'boolean') fail(`${name} must be true or false`);
   }
-  if (factories !== undefined && !(Array.isArray(factories) && factories.every((factory) => typeof factory === 'string'))) {
-    fail(`factories must be a list of "name@module" strings`);
+  for (const [name, value] of Object.entries({ factories, include, exclude })) {
+    if (value !== undefined && !(Array.isArray(value) && value.every((item) => typeof item === 'string'))) fail(`${name} must be a list of strings`);
   }
-  return { keyModule, all, annotate, factories } as MigrateOptions;
+  return { keyModule, all, annotate, factories, include, exclude } as MigrateOptions;
 }

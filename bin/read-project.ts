@@ -13,9 +13,9 @@ export interface ReadProject {
   unreadable: UnreadableFile[];
 }
 
-export async function readProject(root: string): Promise<ReadProject> {
+export async function readProject(root: string, ignorePatterns: string[] = []): Promise<ReadProject> {
   const realRoot = await realpath(root);
-  const paths = await glob(SOURCE_PATTERNS, { cwd: root, ignore: IGNORED, dot: false, followSymbolicLinks: true });
+  const paths = await glob(SOURCE_PATTERNS, { cwd: root, ignore: [...IGNORED, ...ignorePatterns], dot: false, followSymbolicLinks: true });
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   const lossy = new TextDecoder('utf-8', { ignoreBOM: true });
   const files = new Map<string, string>();

@@ -13,9 +13,15 @@ interface PlannedWrite {
   mode: number;
 }
 
-export async function writeFilesAtomically(root: string, files: Map<string, string>): Promise<void> {
+/** Writes `files`; those in `created` must not exist yet (a file the run did not read is never overwritten). */
+export async function writeFilesAtomically(root: string, files: Map<string, string>, created: ReadonlySet<string>): Promise<void> {
   const planned: PlannedWrite[] = [];
-  for (const [path, content] of files) planned.push(await planWrite(root, path, content));
+  for (const [path, content] of files) {
+    if (created.has(path) && (await lstat(join(root, path)).catch(() => undefined))) {
+      throw new Error(`${path}: exists but was not read (ignored?), so it is not overwritten; nothing was written`);
+    }
+    planned.push(await planWrite(root, path, content));
+  }
   for (const { destination, content, mode } of planned) {
     await mkdir(dirname(destination), { recursive: true });
     await replaceFile(destination, content, mode);

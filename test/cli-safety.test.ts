@@ -260,6 +260,31 @@ describe('scripting', () => {
     expect(result.stderr).toContain('1 migrated, 1 blocked');
   });
 
+  it('--include and --exclude narrow the store modules; --ignore-pattern skips files', () => {
+    const excluded = cli([app('barrels'), '--json', '--dry', '--exclude', 'src/lib/stores/cart.ts']);
+    expect(JSON.parse(excluded.stdout).apps[0].storeModules.map((module: { file: string }) => module.file)).toEqual(['src/lib/stores/user.ts']);
+    const included = cli([app('barrels'), '--json', '--dry', '--include', 'src/lib/stores/c*.ts']);
+    expect(JSON.parse(included.stdout).apps[0].storeModules.map((module: { file: string }) => module.file)).toEqual(['src/lib/stores/cart.ts']);
+    const ignored = cli([app('barrels'), '--dry', '--ignore-pattern', 'src/routes/**']);
+    expect(ignored.stdout).not.toContain('src/routes/+page.svelte');
+    expect(ignored.stdout).toContain('src/lib/CartLine.svelte');
+  });
+
+  it('never overwrites a file it did not read', () => {
+    const dir = app('svelte5-ts-cart', { repo: false });
+    const layout = readFileSync(join(dir, 'src/routes/+layout.svelte'), 'utf8');
+    const result = cli([dir, '--ignore-pattern', 'src/routes/+layout.svelte']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('src/routes/+layout.svelte: exists but was not read');
+    expect(readFileSync(join(dir, 'src/routes/+layout.svelte'), 'utf8')).toBe(layout);
+    expect(existsSync(join(dir, 'src/lib/context-keys.ts'))).toBe(false);
+  });
+
+  it('--fail-on-error exits 1 when a store module is blocked', () => {
+    expect(cli([app('blocked-server-uses'), '--dry']).status).toBe(0);
+    expect(cli([app('blocked-server-uses'), '--dry', '--fail-on-error']).status).toBe(1);
+  });
+
   it('--print prints the whole new content of changed files', () => {
     const dir = app();
     const result = cli([dir, '--print', '--dry']);

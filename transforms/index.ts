@@ -5,6 +5,7 @@
  * analyse (discover, parse, find stores), plan (decide per store module, all or nothing),
  * edit (magic-string on the original text). The CLI does all I/O.
  */
+import picomatch from 'picomatch';
 import { discoverProject } from './analyse/project.js';
 import { parseFile, type ParsedFile } from './analyse/parse.js';
 import { SourceIndex } from './analyse/source-index.js';
@@ -33,7 +34,11 @@ export function migrate(files: ProjectFiles | Record<string, string>, options: M
   const projectFiles: ProjectFiles = new Map([...readable, ...unreadable.map((file) => [file.file, file.text] as const)]);
   const project = discoverProject(readable, options);
   const index = new SourceIndex(projectFiles, project, unreadable);
-  const plan = planMigration(index, { all: options.all, factories: (options.factories ?? []).map(parseFactorySpec) });
+  const plan = planMigration(index, {
+    all: options.all,
+    factories: (options.factories ?? []).map(parseFactorySpec),
+    isIncluded: pathFilter(options.include, options.exclude),
+  });
   blockOnUnparsableRootLayout(index, plan.modules);
 
   // Every written file must parse again. Should one not, the modules that touched it are blocked
@@ -80,6 +85,13 @@ function applyEdits(index: SourceIndex, migrating: ModulePlan[], annotated: Modu
   initInRootLayout(edits, initOrder(migrating), layoutUses, project);
   addContextKeys(edits, migrating, project);
   return edits.result();
+}
+
+/** `--include` / `--exclude` as one predicate over project-relative paths. */
+function pathFilter(include: string[] = [], exclude: string[] = []): (path: string) => boolean {
+  const included = include.length > 0 ? picomatch(include, { dot: true }) : () => true;
+  const excluded = exclude.length > 0 ? picomatch(exclude, { dot: true }) : () => false;
+  return (path) => included(path) && !excluded(path);
 }
 
 function blockOnUnparsableRootLayout(index: SourceIndex, plans: ModulePlan[]): void {

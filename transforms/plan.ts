@@ -5,7 +5,7 @@
 import { posix } from 'node:path';
 import type { Node } from '@babel/types';
 import { bundleKey, type StoreModule } from './analyse/find-stores.js';
-import { findStoreModules, isToolingFile, modulesLeadingTo, referenceTokens, type FactorySpec, type ReferenceToken } from './analyse/store-modules.js';
+import { findStoreModules, isToolingFile, modulesLeadingTo, referenceTokens, type FindOptions, type ReferenceToken } from './analyse/store-modules.js';
 import { nameContexts, type ContextNames } from './context-names.js';
 import type { ImportStatement, ImportedName, ReExportStatement } from './analyse/module-syntax.js';
 import { isComponentPath, isScriptPath, type ParsedFile, type Script } from './analyse/parse.js';
@@ -50,7 +50,7 @@ export interface Plan {
 
 export const isMigrating = (plan: ModulePlan): boolean => plan.blockers.length === 0;
 
-export function planMigration(index: SourceIndex, options: { all?: boolean; factories?: FactorySpec[] } = {}): Plan {
+export function planMigration(index: SourceIndex, options: FindOptions = {}): Plan {
   const found = findStoreModules(index, options);
   const storeModules = found.filter((module) => module.statefulExports.size > 0);
   const constantOnly = found.filter((module) => module.statefulExports.size === 0);

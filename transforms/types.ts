@@ -13,6 +13,10 @@ export interface MigrateOptions {
   factories?: string[];
   /** Add a `// @migration-task: reason` comment above each place that blocks a store module. */
   annotate?: boolean;
+  /** Globs of store module paths to consider; by default every store module is. */
+  include?: string[];
+  /** Globs of store module paths to leave alone, as if they held no state. */
+  exclude?: string[];
   /**
    * Files the caller could not read or decode, with whatever text could be recovered: they are
    * reported, never edited, and block the store modules they mention.

@@ -17,10 +17,18 @@ export const isToolingFile = (path: string): boolean => !path.includes('/') && /
  * Modules that create stores, then, until nothing changes, modules whose code uses another store
  * module's state (a store derived from it, a function writing it): they are store modules too.
  */
-export function findStoreModules(index: SourceIndex, options: { all?: boolean; factories?: FactorySpec[] }): StoreModule[] {
+export interface FindOptions {
+  all?: boolean;
+  factories?: FactorySpec[];
+  /** Which store module paths take part (`--include` / `--exclude`). */
+  isIncluded?: (path: string) => boolean;
+}
+
+export function findStoreModules(index: SourceIndex, options: FindOptions): StoreModule[] {
   const modules = new Map<string, StoreModule>();
   const constantOnly: StoreModule[] = [];
-  const scripts = [...index.files.keys()].filter((path) => isScriptPath(path) && !isToolingFile(path));
+  const isIncluded = options.isIncluded ?? (() => true);
+  const scripts = [...index.files.keys()].filter((path) => isScriptPath(path) && !isToolingFile(path) && isIncluded(path));
   const factories = new Factories(index, [...DEFAULT_FACTORIES, ...(options.factories ?? [])]);
   for (const path of scripts) if (mayDeclareStores(index.files.get(path)!)) factories.exportedBy(path);
   const factoryNames = factories.names();
@@ -33,7 +41,7 @@ export function findStoreModules(index: SourceIndex, options: { all?: boolean; f
     else if (module && module.constantStores.length > 0) constantOnly.push(module);
   }
 
-  for (const module of componentModuleStores(index, factories)) modules.set(module.file, module);
+  for (const module of componentModuleStores(index, factories)) if (isIncluded(module.file)) modules.set(module.file, module);
 
   const seedsSeen = new Map<string, number>();
   for (let grew = modules.size > 0; grew; ) {
