@@ -8,6 +8,7 @@ import { readConfig } from './config.js';
 import { uncommittedChanges } from './git-safety.js';
 import { findApps } from './find-apps.js';
 import { readProject } from './read-project.js';
+import { colourReport, Progress } from './terminal.js';
 import { writeFilesAtomically } from './write-files.js';
 import { unifiedDiff } from './unified-diff.js';
 
@@ -82,7 +83,7 @@ async function run(dir: string, options: CliOptions): Promise<void> {
     const document = { schemaVersion: JSON_SCHEMA_VERSION, dry: options.dry, exitCode, apps: results.map(({ app, report }) => ({ root: app, ...report })) };
     process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
   }
-  for (const { app, report } of results) process.stderr.write(`${apps.length > 1 ? `== ${app} ==\n` : ''}${formatReport(report)}\n`);
+  for (const { app, report } of results) process.stderr.write(`${colourReport(`${apps.length > 1 ? `== ${app} ==\n` : ''}${formatReport(report)}`)}\n`);
   const annotated = options.annotate || Boolean(rootConfig.annotate);
   process.stderr.write(nextSteps(results.map(({ report }) => report), options.dry, annotated));
   process.exitCode = exitCode;
@@ -96,7 +97,9 @@ interface AppResult {
 /** One app: read, migrate, then print (paths relative to the given dir) or write. */
 async function migrateApp(root: string, app: string, options: CliOptions, config: MigrateOptions): Promise<AppResult> {
   const appRoot = join(root, app);
+  const progress = new Progress(app);
   const project = await readProject(appRoot, options.ignorePattern);
+  progress.read(project.files.size);
   let result: ReturnType<typeof migrate>;
   try {
     result = migrate(project.files, {
@@ -107,9 +110,12 @@ async function migrateApp(root: string, app: string, options: CliOptions, config
       include: [...(config.include ?? []), ...options.include],
       exclude: [...(config.exclude ?? []), ...options.exclude],
       unreadable: project.unreadable,
+      onProgress: (state) => progress.update(project.files.size, state),
     });
   } catch (error) {
     return usageError((error as Error).message);
+  } finally {
+    progress.done();
   }
   const { files, report } = result;
   const shown = (path: string) => (app === '.' ? path : `${app}/${path}`);

@@ -243,6 +243,26 @@ describe('monorepos', () => {
   });
 });
 
+describe('at a terminal', () => {
+  /** Runs the bin with stderr on a pseudo-terminal (util-linux `script`), stdout thrown away. */
+  const onTerminal = (dir: string, env: Record<string, string> = {}) =>
+    spawnSync('script', ['-qc', `"${process.execPath}" "${BIN}" "${dir}" --dry > /dev/null`, '/dev/null'], { encoding: 'utf8', env: { ...process.env, ...env } }).stdout;
+
+  it('shows a progress line and colour on a TTY', () => {
+    const output = onTerminal(app('blocked-server-uses'));
+    expect(output).toMatch(/\r\x1b\[Kread \d+ files, parsed \d+, 2 store modules/);
+    expect(output).toContain('\x1b[32mmigrated\x1b[39m');
+    expect(output).toContain('\x1b[31mblocked\x1b[39m');
+  });
+
+  it('has no colour with NO_COLOR, and neither colour nor progress when piped', () => {
+    expect(onTerminal(app('blocked-server-uses'), { NO_COLOR: '1' })).not.toContain('\x1b[3');
+    const piped = cli([app('blocked-server-uses'), '--dry']);
+    expect(piped.stderr).not.toContain('\x1b[');
+    expect(piped.stderr).not.toContain('\r');
+  });
+});
+
 describe('scripting', () => {
   it('--json prints exactly one JSON document on stdout', () => {
     const result = cli([app('blocked-server-uses'), '--json', '--dry']);

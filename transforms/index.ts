@@ -34,12 +34,15 @@ export function migrate(files: ProjectFiles | Record<string, string>, options: M
   const projectFiles: ProjectFiles = new Map([...readable, ...unreadable.map((file) => [file.file, file.text] as const)]);
   const project = discoverProject(readable, options);
   const index = new SourceIndex(projectFiles, project, unreadable);
+  const { onProgress } = options;
+  if (onProgress) index.onParse = (parsed) => onProgress({ parsed });
   const plan = planMigration(index, {
     all: options.all,
     factories: (options.factories ?? []).map(parseFactorySpec),
     isIncluded: pathFilter(options.include, options.exclude),
   });
   blockOnUnparsableRootLayout(index, plan.modules);
+  onProgress?.({ parsed: index.parsedCount, storeModules: plan.modules.length });
 
   // Every written file must parse again. Should one not, the modules that touched it are blocked
   // and the edit phase runs again without them: a module is migrated completely or not at all.

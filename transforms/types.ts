@@ -17,6 +17,8 @@ export interface MigrateOptions {
   include?: string[];
   /** Globs of store module paths to leave alone, as if they held no state. */
   exclude?: string[];
+  /** Called as the run goes, for a progress line: files parsed so far, store modules found once known. */
+  onProgress?: (progress: MigrationProgress) => void;
   /**
    * Files the caller could not read or decode, with whatever text could be recovered: they are
    * reported, never edited, and block the store modules they mention.
@@ -81,4 +83,10 @@ export interface MigrationResult {
   /** New content of every created or modified file; files not listed are unchanged. */
   files: Map<string, string>;
   report: MigrationReport;
+}
+
+export interface MigrationProgress {
+  parsed: number;
+  /** Undefined until planning has found them. */
+  storeModules?: number;
 }

@@ -13,6 +13,9 @@ export class SourceIndex {
   private readonly parsed = new Map<string, ParsedFile | null>();
   private readonly syntaxes = new Map<Script, ModuleSyntax>();
   readonly errors = new Map<string, FileError>();
+  /** Files parsed (or tried) so far; `onParse` hears each one. */
+  parsedCount = 0;
+  onParse: (count: number) => void = () => {};
 
   constructor(
     readonly files: ProjectFiles,
@@ -39,6 +42,7 @@ export class SourceIndex {
         }
       }
       this.parsed.set(path, result);
+      if (text !== undefined) this.onParse(++this.parsedCount);
     }
     return this.parsed.get(path) ?? undefined;
   }
