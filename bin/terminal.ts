@@ -27,7 +27,7 @@ export function colourReport(text: string): string {
       const style = STATUS_STYLES.find(([pattern]) => pattern.test(line))?.[1];
       if (!style) return line;
       const word = /^\S+/.exec(line)![0];
-      return /^==/.test(line) ? styleText(style, line, { stream: process.stderr }) : styleText(style, word, { stream: process.stderr }) + line.slice(word.length);
+      return /^==/.test(line) ? styleText(style, line, { validateStream: false }) : styleText(style, word, { validateStream: false }) + line.slice(word.length);
     })
     .join('\n');
 }
