@@ -121,7 +121,7 @@ export function findStoreModule(
   for (const [exported, local] of localExports) if (ownState.has(local)) statefulExports.set(exported, local);
   const usedImports = new Set([...moved].flatMap((item) => [...item.refs.values].filter((name) => importedState.has(name))));
 
-  const problems = findProblems(file, script, items, moved, statefulLocals, statefulExports);
+  const problems = findProblems(file, script, items, moved, statefulLocals);
   return {
     file: file.path,
     script,
@@ -188,7 +188,6 @@ function findProblems(
   items: TopLevelItem[],
   moved: Set<TopLevelItem>,
   statefulLocals: Set<string>,
-  statefulExports: Map<string, string>,
 ): Blocker[] {
   const problems: Blocker[] = [];
   const at = (node: Node, reason: string): Blocker => ({ file: file.path, ...lineColumn(file.text, script.offset + node.start!), reason });
