@@ -7,6 +7,7 @@ import { posix } from 'node:path';
 import type { Node } from '@babel/types';
 import { walk } from './analyse/ast.js';
 import { isComponentPath, isScriptPath } from './analyse/parse.js';
+import { importSpecifier } from './analyse/resolve.js';
 import type { SourceIndex } from './analyse/source-index.js';
 import type { ModulePlan } from './plan.js';
 import { lineColumn } from './text.js';
@@ -37,14 +38,13 @@ export function findRendersOutsideLayout(index: SourceIndex, migrating: ModulePl
         const component = rendered && components.get(rendered);
         if (!component) return;
         const plans = needs.get(component)!;
-        const inits = plans.map((plan) => `${plan.names.init}()`).join(', ');
-        const keys = plans.map((plan) => `[${plan.names.key}, …]`).join(', ');
+        const inits = plans.map((plan) => `${plan.names.init}() from ${importSpecifier(path, plan.module.file, index.project)}`).join(', ');
         found.push({
           file: path,
           ...lineColumn(file!.text, script.offset + node.start!),
           component,
           needs: plans.map((plan) => plan.names.init),
-          reason: `renders ${component} outside the root layout; it now needs ${inits}: render it inside a component that calls ${plans.length > 1 ? 'them' : 'it'} first, or pass \`context: new Map([${keys}])\``,
+          reason: `renders ${component} outside the root layout, so nothing sets the context it now reads; render it inside a small wrapper component whose script first calls ${inits}`,
         });
       });
     }

@@ -5,7 +5,9 @@
  */
 import { posix } from 'node:path';
 import { exportedFactories, findStoreModule, mayDeclareStores, type StoreModule } from './find-stores.js';
+import type { Blocker } from '../types.js';
 import { lineColumn } from '../text.js';
+import { walk } from './ast.js';
 import { isComponentPath, isScriptPath, type ParsedFile } from './parse.js';
 import type { SourceIndex } from './source-index.js';
 import type { ImportedFactoryCheck } from './store-calls.js';
@@ -37,6 +39,7 @@ export function findStoreModules(index: SourceIndex, options: FindOptions): Stor
     const text = index.files.get(path)!;
     const file = mayDeclareStores(text) || factoryNames.some((name) => text.includes(name)) ? index.get(path) : undefined;
     const module = file && findStoreModule(file, index.syntax(file.scripts[0]!), new Set(), factories.checkFor(path), options);
+    if (module) module.problems.push(...processWideFactoryCalls(file!, module, index, factories.processWide));
     if (module && module.statefulExports.size > 0) modules.set(path, module);
     else if (module && module.constantStores.length > 0) constantOnly.push(module);
   }
@@ -90,14 +93,48 @@ function componentModuleStores(index: SourceIndex, factories: Factories): StoreM
   return found;
 }
 
+/** Stores created by a process-wide factory (svelte-persisted-store's `persisted`): context cannot separate them. */
+function processWideFactoryCalls(file: ParsedFile, module: StoreModule, index: SourceIndex, processWide: FactorySpec[]): Blocker[] {
+  const script = file.scripts[0]!;
+  const reasons = new Map<string, string>();
+  for (const statement of index.syntax(script).imports) {
+    for (const name of statement.names) {
+      const factory = processWide.find((candidate) => candidate.module === statement.source && candidate.name === name.imported);
+      if (factory?.processWide) reasons.set(name.local, factory.processWide);
+    }
+  }
+  if (reasons.size === 0) return [];
+  const blockers: Blocker[] = [];
+  for (const item of module.moved) {
+    walk(item.statement, (node) => {
+      if (node.type === 'CallExpression' && node.callee.type === 'Identifier' && reasons.has(node.callee.name)) {
+        blockers.push({ file: file.path, ...lineColumn(file.text, script.offset + node.start!), reason: reasons.get(node.callee.name)! });
+      }
+    });
+  }
+  return blockers;
+}
+
 /** A store factory named in options: `persisted` imported from `svelte-persisted-store`. */
 export interface FactorySpec {
   name: string;
   module: string;
+  /**
+   * Why context cannot help, for a factory that hands out one store per key for the whole
+   * process: moving its call into `create…` would still share the store between requests.
+   */
+  processWide?: string;
 }
 
 /** Factories every run knows: third-party packages whose stores live at module scope like `writable`'s. */
-export const DEFAULT_FACTORIES: FactorySpec[] = [{ name: 'persisted', module: 'svelte-persisted-store' }];
+export const DEFAULT_FACTORIES: FactorySpec[] = [
+  {
+    name: 'persisted',
+    module: 'svelte-persisted-store',
+    processWide:
+      '`persisted()` from svelte-persisted-store keeps one store per key for the whole server process, so moving it into context would still share it between requests; keep per-user data out of it on the server (write it only in the browser), or use writable() for per-request state',
+  },
+];
 
 /** Parses `name@module` (`persisted@svelte-persisted-store`, `local@@scope/stores`). */
 export function parseFactorySpec(spec: string): FactorySpec {
@@ -118,6 +155,10 @@ class Factories {
     private readonly index: SourceIndex,
     private readonly configured: FactorySpec[],
   ) {}
+
+  get processWide(): FactorySpec[] {
+    return this.configured.filter((factory) => factory.processWide);
+  }
 
   checkFor(importer: string): ImportedFactoryCheck {
     return (source, imported) =>

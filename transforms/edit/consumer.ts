@@ -24,6 +24,8 @@ export interface ContextCall {
   bindings: Array<{ key: string; local: string }>;
   /** For a namespace import: the object it becomes, spreading the renamed namespace and the bundle. */
   namespace?: { local: string; module: string };
+  /** Destructure from this local (a namespace object holding the bundle) instead of calling again. */
+  from?: string;
 }
 
 export interface ConsumerRewrite {
@@ -89,22 +91,25 @@ export function rewriteConsumerImports(editor: ScriptEditor, uses: ConsumerUse[]
     }
   }
 
+  // The accessor runs once per module: named imports of a module also imported as a namespace
+  // destructure from the namespace object.
   for (const call of namespaceCalls) {
     const named = calls.get(call.plan);
-    // The root layout inits a module once; a second look at the same state goes through the getter.
-    const namespaceAccessor = accessor === 'init' && named ? 'get' : accessor;
-    if (named && namespaceAccessor === accessor) {
+    if (named && !named.from) {
+      call.callee = named.callee;
+      named.from = call.namespace!.local;
+    } else if (named) {
       call.callee = named.callee;
     } else {
-      const { callee, specifier } = importAs(call.plan.names[namespaceAccessor]);
+      const { callee, specifier } = importAs(call.plan.names[accessor]);
       call.callee = callee;
       const source = uses.find((use) => use.plan === call.plan && use.name.imported === '*')!.statement.node.source;
       imports.push(statement(editor.style, `import { ${specifier} } from ${editor.text.slice(startOf(editor, source), endOf(editor, source))}`));
-      if (namespaceAccessor === accessor) calls.set(call.plan, { plan: call.plan, callee, bindings: [] });
+      calls.set(call.plan, { plan: call.plan, callee, bindings: [], from: call.namespace!.local });
     }
   }
-  const bindingCalls = [...calls.values()].filter((call) => call.bindings.length > 0 || !namespaceCalls.some((other) => other.plan === call.plan));
-  return { calls: [...bindingCalls, ...namespaceCalls], imports };
+  const bindingCalls = [...calls.values()].filter((call) => call.bindings.length > 0);
+  return { calls: [...namespaceCalls, ...bindingCalls], imports };
 }
 
 /** `const { cart: c, addItem } = getCartContext();`, a bare `initCartContext();`, or a namespace object. */
@@ -112,5 +117,5 @@ export function contextCallLine(style: CodeStyle, call: ContextCall): string {
   if (call.namespace) return statement(style, `const ${call.namespace.local} = { ...${call.namespace.module}, ...${call.callee}() }`);
   if (call.bindings.length === 0) return statement(style, `${call.callee}()`);
   const pattern = call.bindings.map(({ key, local }) => (key === local ? key : `${key}: ${local}`)).join(', ');
-  return statement(style, `const { ${pattern} } = ${call.callee}()`);
+  return statement(style, `const { ${pattern} } = ${call.from ?? `${call.callee}()`}`);
 }

@@ -45,14 +45,31 @@ export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, p
   const replacement = [create, ...api].join(eol + eol) + eol;
 
   const [first, ...rest] = pieces;
-  editor.edits.overwrite(first!.lineStart, first!.lineEnd, replacement + (codeFollowsDirectly(editor.text, first!.lineEnd, rest) ? eol : ''));
-  for (const piece of rest) editor.edits.remove(piece.removeStart, piece.removeEnd);
+  const scriptEnd = editor.script.offset + editor.script.code.length;
+  if (nothingStaysAfter(editor.text, first!.lineEnd, scriptEnd, rest)) {
+    // The new code ends the module: no blank line is left dangling after it.
+    editor.edits.overwrite(first!.lineStart, scriptEnd, replacement);
+  } else {
+    editor.edits.overwrite(first!.lineStart, first!.lineEnd, replacement + (codeFollowsDirectly(editor.text, first!.lineEnd, rest) ? eol : ''));
+    for (const piece of rest) editor.edits.remove(piece.removeStart, piece.removeEnd);
+  }
 
   removeFromExportLists(editor, module.statefulLocals);
   insertAfterImports(editor, [
     ...svelteImports.newImport,
     statement(style, `import { ${names.key} } from ${quoted(style, importSpecifier(module.file, project.keyModule, project))}`),
   ]);
+}
+
+/** Whether all code after `offset` moves away, leaving only whitespace. */
+function nothingStaysAfter(text: string, offset: number, end: number, removed: MovedPiece[]): boolean {
+  for (let i = offset; i < end; i++) {
+    if (/\s/.test(text[i]!)) continue;
+    const piece = removed.find((candidate) => candidate.removeStart <= i && i < candidate.removeEnd);
+    if (!piece) return false;
+    i = piece.removeEnd - 1;
+  }
+  return true;
 }
 
 /** Whether, once the other pieces are gone, a code line would follow `offset` with no blank line between. */
