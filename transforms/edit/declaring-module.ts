@@ -208,7 +208,8 @@ function typedApi({ names }: ModulePlan, svelte: SvelteImports, { style }: Scrip
     [
       `/** This request's state; call it at the top level of a component's script. */`,
       `export function ${names.get}(): ${names.type} {`,
-      `${indent}${statement(style, `return ${svelte.getContext}<${names.type}>(${names.key})`)}`,
+      `${indent}${statement(style, `const context = ${svelte.getContext}<${names.type} | undefined>(${names.key})`)}`,
+      ...missingContextCheck(names, style),
       '}',
     ].join(eol),
   ];
@@ -233,9 +234,19 @@ function jsDocApi({ names }: ModulePlan, svelte: SvelteImports, { style }: Scrip
       ` * @returns {${names.type}}`,
       ` */`,
       `export function ${names.get}() {`,
-      `${indent}${statement(style, `return ${svelte.getContext}(${names.key})`)}`,
+      `${indent}${statement(style, `const context = /** @type {${names.type} | undefined} */ (${svelte.getContext}(${names.key}))`)}`,
+      ...missingContextCheck(names, style),
       '}',
     ].join(eol),
+  ];
+}
+
+/** A component rendered where no init ran (a test, a `mount()`) fails with a sentence saying what to do, not `undefined`. */
+function missingContextCheck(names: ModulePlan['names'], style: ScriptEditor['style']): string[] {
+  const message = `${names.get}(): no ${names.label} context; call ${names.init}() in the root layout first`;
+  return [
+    `${style.indent}if (!context) throw new Error(${quoted(style, message)})${style.semicolon ? ';' : ''}`,
+    `${style.indent}${statement(style, 'return context')}`,
   ];
 }
 
