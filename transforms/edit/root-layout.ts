@@ -20,7 +20,7 @@ export function initInRootLayout(edits: FileEdits, plans: ModulePlan[], uses: Co
   if (layout && instance) {
     const editor = edits.editor(layout, instance);
     const rewrite = rewriteConsumerImports(editor, uses, 'init');
-    const { imports, lines } = initLines(editor.style, instance.code, plans, rewrite.calls, project);
+    const { imports, lines } = initLines(editor.style, instance.code, plans, rewrite.calls, (plan) => layoutSpecifier(plan, edits, project));
     insertAfterImports(editor, [...rewrite.imports, ...imports, '', ...lines]);
     return;
   }
@@ -28,7 +28,7 @@ export function initInRootLayout(edits: FileEdits, plans: ModulePlan[], uses: Co
   const existing = edits.files.get(path);
   // A new layout writes like the first store module it inits.
   const style = detectStyle(existing ?? edits.files.get(plans[0]!.module.file) ?? '', { indent: '\t' });
-  const { imports, lines } = initLines(style, '', plans, [], project);
+  const { imports, lines } = initLines(style, '', plans, [], (plan) => layoutSpecifier(plan, edits, project));
   const { eol, indent } = style;
   const body = [...imports, '', ...lines];
   if (existing === undefined && project.svelteMajor >= 5) body.push('', statement(style, 'let { children } = $props()'));
@@ -45,7 +45,28 @@ export function initInRootLayout(edits: FileEdits, plans: ModulePlan[], uses: Co
   edits.forFile(path).appendLeft(at, at === 0 ? script + eol + eol : eol + eol + script);
 }
 
-function initLines(style: CodeStyle, scriptCode: string, plans: ModulePlan[], calls: ContextCall[], project: Project): { imports: string[]; lines: string[] } {
+/**
+ * How the root layout imports a module: the way the app's components already write it when they
+ * use an alias (`$lib/stores.js`, `@state/lang`), else through `$lib` or a relative path.
+ */
+function layoutSpecifier(plan: ModulePlan, edits: FileEdits, project: Project): string {
+  const counts = new Map<string, number>();
+  for (const use of plan.consumers) {
+    const source = use.statement.source;
+    if (source.startsWith('.') || edits.index.resolve(source, use.file.path) !== plan.module.file) continue;
+    counts.set(source, (counts.get(source) ?? 0) + 1);
+  }
+  const [mostUsed] = [...counts].sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
+  return mostUsed?.[0] ?? importSpecifier(project.rootLayout, plan.module.file, project);
+}
+
+function initLines(
+  style: CodeStyle,
+  scriptCode: string,
+  plans: ModulePlan[],
+  calls: ContextCall[],
+  specifierOf: (plan: ModulePlan) => string,
+): { imports: string[]; lines: string[] } {
   const imports: string[] = [];
   const lines: string[] = [];
   const taken = new Set(calls.map((call) => call.callee));
@@ -58,7 +79,7 @@ function initLines(style: CodeStyle, scriptCode: string, plans: ModulePlan[], ca
     const callee = unusedName(plan.names.init, [scriptCode], taken);
     taken.add(callee);
     const specifier = callee === plan.names.init ? callee : `${plan.names.init} as ${callee}`;
-    imports.push(statement(style, `import { ${specifier} } from ${quoted(style, importSpecifier(project.rootLayout, plan.module.file, project))}`));
+    imports.push(statement(style, `import { ${specifier} } from ${quoted(style, specifierOf(plan))}`));
     lines.push(contextCallLine(style, { plan, callee, bindings: [] }));
   }
   return { imports, lines };
