@@ -2,12 +2,13 @@
 /** The command line: flags -> options -> migrate() -> diff, or write; then the report. */
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Command, Option } from 'commander';
-import { formatReport, migrate, type MigrateOptions, type MigrationReport } from '../transforms/index.js';
+import { Worker } from 'node:worker_threads';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { formatReport, type MigrateOptions, type MigrationReport } from '../transforms/index.js';
 import { readConfig } from './config.js';
 import { uncommittedChanges } from './git-safety.js';
 import { findApps } from './find-apps.js';
-import { readProject } from './read-project.js';
+import { runApp, type AppJob, type AppRun } from './run-app.js';
 import { colourReport, Progress } from './terminal.js';
 import { writeFilesAtomically } from './write-files.js';
 import { unifiedDiff } from './unified-diff.js';
@@ -32,6 +33,7 @@ interface CliOptions {
   exclude: string[];
   ignorePattern: string[];
   failOnError: boolean;
+  cpus: number;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -49,6 +51,11 @@ const program = new Command()
   .option('--exclude <glob>', 'leave store modules whose path matches alone (repeatable)', collect, [] as string[])
   .option('--ignore-pattern <glob>', 'do not read files whose path (relative to the app) matches (repeatable)', collect, [] as string[])
   .option('--fail-on-error', 'exit 1 when a store module is blocked, not only when a file cannot be read or parsed', false)
+  .option('--cpus <n>', 'migrate up to n apps of a monorepo at once, each in a worker thread', (value: string) => {
+    const cpus = Number(value);
+    if (!Number.isInteger(cpus) || cpus < 1) throw new InvalidArgumentError('a whole number of at least 1');
+    return cpus;
+  }, 1)
   .option('--annotate', 'add a `// @migration-task` comment above each place that blocks a store module', false)
   .option('--all', 'also migrate stores that never change (a `readable` constant, a `derived` of such); they cannot leak, so by default they are listed and left alone', false)
   .addOption(new Option('--key-module <path>', 'where the context key module goes, relative to the app root').default(undefined, '<lib>/context-keys.ts, or .js in JS apps'))
@@ -73,8 +80,10 @@ async function run(dir: string, options: CliOptions): Promise<void> {
   const rootConfig = await readConfigOrExit(root);
   if (!options.dry && !options.force) refuseOverUncommittedWork(root);
 
+  const jobs = await Promise.all(apps.map(async (app) => appJob(root, app, options, { ...rootConfig, ...(app === '.' ? {} : await readConfigOrExit(join(root, app))) })));
+  const runs = options.cpus > 1 && apps.length > 1 ? await runInWorkers(jobs, options.cpus) : await runInline(apps, jobs);
   const results: AppResult[] = [];
-  for (const app of apps) results.push(await migrateApp(root, app, options, { ...rootConfig, ...(app === '.' ? {} : await readConfigOrExit(join(root, app))) }));
+  for (const [i, app] of apps.entries()) results.push(await emitApp(root, app, runs[i]!, options));
 
   const failed = ({ report }: AppResult) =>
     report.errors.length > 0 || (options.failOnError && report.storeModules.some((module) => module.status === 'blocked'));
@@ -94,39 +103,71 @@ interface AppResult {
   report: MigrationReport;
 }
 
-/** One app: read, migrate, then print (paths relative to the given dir) or write. */
-async function migrateApp(root: string, app: string, options: CliOptions, config: MigrateOptions): Promise<AppResult> {
-  const appRoot = join(root, app);
-  const progress = new Progress(app);
-  const project = await readProject(appRoot, options.ignorePattern);
-  progress.read(project.files.size);
-  let result: ReturnType<typeof migrate>;
-  try {
-    result = migrate(project.files, {
+function appJob(root: string, app: string, options: CliOptions, config: MigrateOptions): AppJob {
+  return {
+    appRoot: join(root, app),
+    ignorePatterns: options.ignorePattern,
+    options: {
       keyModule: options.keyModule ?? config.keyModule,
       all: options.all || config.all,
       annotate: options.annotate || config.annotate,
       factories: [...(config.factories ?? []), ...options.factory],
       include: [...(config.include ?? []), ...options.include],
       exclude: [...(config.exclude ?? []), ...options.exclude],
-      unreadable: project.unreadable,
-      onProgress: (state) => progress.update(project.files.size, state),
-    });
-  } catch (error) {
-    return usageError((error as Error).message);
-  } finally {
-    progress.done();
+    },
+  };
+}
+
+async function runInline(apps: string[], jobs: AppJob[]): Promise<AppRun[]> {
+  const runs: AppRun[] = [];
+  for (const [i, job] of jobs.entries()) {
+    const progress = new Progress(apps[i]!);
+    try {
+      runs.push(await runApp(job, progress));
+    } finally {
+      progress.done();
+    }
   }
-  const { files, report } = result;
+  return runs;
+}
+
+/** `--cpus N`: up to N worker threads, each reading, parsing and planning whole apps. */
+async function runInWorkers(jobs: AppJob[], cpus: number): Promise<AppRun[]> {
+  const runs: AppRun[] = new Array(jobs.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(cpus, jobs.length) }, () => new Worker(new URL('./app-worker.js', import.meta.url)));
+  try {
+    await Promise.all(
+      workers.map(async (worker) => {
+        for (let i = next++; i < jobs.length; i = next++) {
+          runs[i] = await new Promise<AppRun>((resolve, reject) => {
+            worker.once('message', resolve);
+            worker.once('error', reject);
+            worker.postMessage(jobs[i]);
+          });
+          worker.removeAllListeners('error');
+        }
+      }),
+    );
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+  return runs;
+}
+
+/** One app's result: print it (paths relative to the given dir) or write it. */
+async function emitApp(root: string, app: string, run: AppRun, options: CliOptions): Promise<AppResult> {
+  if (!run.ok) return usageError(run.message);
+  const { files, before, report } = run;
   const shown = (path: string) => (app === '.' ? path : `${app}/${path}`);
   const changed = [...files].sort(([a], [b]) => a.localeCompare(b));
   if (options.print) for (const [path, after] of changed) process.stdout.write(`==> ${shown(path)} <==\n${after}${after.endsWith('\n') ? '' : '\n'}`);
-  else if (options.dry && !options.json) for (const [path, after] of changed) process.stdout.write(unifiedDiff(shown(path), project.files.get(path), after));
+  else if (options.dry && !options.json) for (const [path, after] of changed) process.stdout.write(unifiedDiff(shown(path), before.get(path), after));
 
   if (!options.dry) {
     try {
       const created = new Set(report.files.filter((file) => file.change === 'created').map((file) => file.file));
-      await writeFilesAtomically(appRoot, files, created);
+      await writeFilesAtomically(join(root, app), files, created);
     } catch (error) {
       process.stderr.write(`svelte-store-context: ${shown('')}${(error as Error).message}\n`);
       process.exit(EXIT_FILE_ERRORS);

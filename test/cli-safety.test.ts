@@ -223,6 +223,16 @@ describe('monorepos', () => {
     expect(readFileSync(join(root, 'apps/shop/src/lib/context-keys.ts'), 'utf8')).toContain('CART_CONTEXT');
   });
 
+  it('--cpus 2 migrates the apps in worker threads with the same result', () => {
+    const root = workspace();
+    const inline = cli([root, '--dry']);
+    const parallel = cli([root, '--dry', '--cpus', '2']);
+    expect(parallel.status, parallel.stderr).toBe(0);
+    expect(parallel.stdout).toBe(inline.stdout);
+    expect(parallel.stderr).toBe(inline.stderr);
+    expect(cli([root, '--cpus', '0']).status).toBe(2);
+  });
+
   it('follows pnpm-workspace.yaml', () => {
     const root = mkdtempSync(join(tmpdir(), 'ssc-pnpm-'));
     temps.push(root);

@@ -74,7 +74,7 @@ describe('command line', () => {
   it('documents every flag and the exit codes in --help', () => {
     const help = cli(['--help']);
     expect(help.status).toBe(0);
-    for (const flag of ['--dry', '--print', '--json', '--force', '--annotate', '--all', '--factory', '--include', '--exclude', '--ignore-pattern', '--fail-on-error', '--key-module', '--help']) expect(help.stdout).toContain(flag);
+    for (const flag of ['--dry', '--print', '--json', '--force', '--annotate', '--all', '--factory', '--include', '--exclude', '--ignore-pattern', '--fail-on-error', '--cpus', '--key-module', '--help']) expect(help.stdout).toContain(flag);
     expect(help.stdout).toMatch(/Exit codes:[\s\S]*0[\s\S]*1[\s\S]*2/);
   });
 
