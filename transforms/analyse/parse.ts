@@ -98,7 +98,3 @@ function scriptLang(attributes: ScriptAttribute[]): 'ts' | 'js' {
   const value = lang && lang.value !== true ? lang.value.map((part) => part.data ?? '').join('') : '';
   return value === 'ts' || value === 'typescript' ? 'ts' : 'js';
 }
-
-export function instanceScript(file: ParsedFile): Script | undefined {
-  return file.scripts.find((script) => script.kind === 'instance');
-}
