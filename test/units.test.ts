@@ -57,8 +57,47 @@ describe('resolveImport', () => {
     expect(resolve('svelte/store')).toBeUndefined();
   });
   it('writes imports through $lib when it can', () => {
-    expect(importSpecifier('src/routes/+layout.svelte', 'src/library/stores/index.js', project)).toBe('$lib/stores');
-    expect(importSpecifier('src/routes/+layout.svelte', 'src/state/user.ts', project)).toBe('../state/user');
+    expect(importSpecifier('src/routes/+layout.svelte', 'src/library/stores/index.js', project, files)).toBe('$lib/stores');
+    expect(importSpecifier('src/routes/+layout.svelte', 'src/state/user.ts', project, files)).toBe('../state/user');
+  });
+});
+
+describe('resolveImport into workspace packages', () => {
+  const files = new Map([
+    ['svelte.config.js', 'export default {};'],
+    ['../../packages/stores/package.json', JSON.stringify({ name: '@acme/stores', exports: { '.': { types: './dist/index.d.ts', svelte: './dist/index.js' }, './*': './src/*.ts' } })],
+    ['../../packages/stores/src/index.ts', ''],
+    ['../../packages/stores/src/cart.ts', ''],
+    ['../../packages/plain/package.json', JSON.stringify({ name: 'plain', main: 'lib/main.js' })],
+    ['../../packages/plain/lib/main.js', ''],
+    ['../../packages/plain/lib/other.js', ''],
+  ]);
+  const packages = [
+    { name: '@acme/stores', dir: '../../packages/stores' },
+    { name: 'plain', dir: '../../packages/plain' },
+  ];
+  const project = discoverProject(files, { packages });
+  const resolve = (specifier: string, importer = 'src/routes/+page.svelte') => resolveImport(specifier, importer, project, files);
+
+  it('follows exports conditions and patterns, editing dist/ in its sources', () => {
+    expect(resolve('@acme/stores')).toBe('../../packages/stores/src/index.ts');
+    expect(resolve('@acme/stores/cart')).toBe('../../packages/stores/src/cart.ts');
+    expect(resolve('@acme/stores/missing')).toBeUndefined();
+  });
+  it('follows main without exports, and subpaths as files', () => {
+    expect(resolve('plain')).toBe('../../packages/plain/lib/main.js');
+    expect(resolve('plain/lib/other')).toBe('../../packages/plain/lib/other.js');
+    expect(resolve('plainer')).toBeUndefined();
+  });
+  it('resolves relative imports inside a package, but not elsewhere above the app', () => {
+    expect(resolve('./cart', '../../packages/stores/src/index.ts')).toBe('../../packages/stores/src/cart.ts');
+    expect(resolve('../../packages/stores/src/cart', 'src/x.ts')).toBeUndefined();
+  });
+  it('names a package module by the package from outside it, relatively from inside', () => {
+    expect(importSpecifier('src/routes/+layout.svelte', '../../packages/stores/src/cart.ts', project, files)).toBe('@acme/stores/cart');
+    expect(importSpecifier('src/routes/+layout.svelte', '../../packages/stores/src/index.ts', project, files)).toBe('@acme/stores');
+    expect(importSpecifier('../../packages/stores/src/cart.ts', '../../packages/stores/src/context-keys.ts', project, files)).toBe('./context-keys');
+    expect(project.packages.map((pkg) => pkg.keyModule)).toEqual(['../../packages/stores/src/context-keys.ts', '../../packages/plain/context-keys.js']);
   });
 });
 

@@ -1,6 +1,7 @@
 /** The names generated for a store module: `cart.ts` gives createCartContext, initCartContext, getCartContext, CartContext, CART_CONTEXT. */
 import { posix } from 'node:path';
 import type { StoreModule } from './analyse/find-stores.js';
+import { keyModuleFor } from './analyse/project.js';
 import type { SourceIndex } from './analyse/source-index.js';
 import { moduleStem } from './analyse/store-modules.js';
 import { unusedName } from './text.js';
@@ -15,8 +16,22 @@ export interface ContextNames {
   label: string;
 }
 
-/** Context names per module: `cart.ts` gives createCartContext, initCartContext, getCartContext, CartContext, CART_CONTEXT. */
+/**
+ * Context names per module: `cart.ts` gives createCartContext, initCartContext, getCartContext,
+ * CartContext, CART_CONTEXT. Modules sharing a key module (the app's, or a workspace package's)
+ * are named together; a package's names depend on the package alone, so that every app using it
+ * rewrites it the same way.
+ */
 export function nameContexts(modules: StoreModule[], index: SourceIndex): Map<string, ContextNames> {
+  const byKeyModule = new Map<string, StoreModule[]>();
+  for (const module of modules) {
+    const keyModule = keyModuleFor(index.project, module.file);
+    byKeyModule.set(keyModule, [...(byKeyModule.get(keyModule) ?? []), module]);
+  }
+  return new Map([...byKeyModule].flatMap(([keyModule, group]) => [...nameGroup(group, index.files.get(keyModule) ?? '')]));
+}
+
+function nameGroup(modules: StoreModule[], keyModuleText: string): Map<string, ContextNames> {
   const stems = new Map(modules.map((module) => [module.file, moduleStem(module.file)]));
   const labels = new Map<string, string>();
   // Two modules with the same stem (admin/cart.ts, shop/cart.ts) both take their folder as a prefix.
@@ -25,7 +40,6 @@ export function nameContexts(modules: StoreModule[], index: SourceIndex): Map<st
     const shared = [...stems.values()].filter((other) => other === stem).length > 1;
     labels.set(module.file, shared ? `${posix.basename(posix.dirname(module.file))}/${stem}` : stem);
   }
-  const keyModuleText = index.files.get(index.project.keyModule) ?? '';
   const takenKeys = new Set<string>();
   const names = new Map<string, ContextNames>();
   for (const module of modules) {

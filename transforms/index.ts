@@ -6,7 +6,7 @@
  * edit (magic-string on the original text). The CLI does all I/O.
  */
 import picomatch from 'picomatch';
-import { discoverProject } from './analyse/project.js';
+import { discoverProject, keyModuleFor } from './analyse/project.js';
 import { parseFile, type ParsedFile } from './analyse/parse.js';
 import { SourceIndex } from './analyse/source-index.js';
 import { parseFactorySpec } from './analyse/store-modules.js';
@@ -40,6 +40,7 @@ export function migrate(files: ProjectFiles | Record<string, string>, options: M
     all: options.all,
     factories: (options.factories ?? []).map(parseFactorySpec),
     isIncluded: pathFilter(options.include, options.exclude),
+    sharedBlockers: options.sharedBlockers,
   });
   blockOnUnparsableRootLayout(index, plan.modules);
   onProgress?.({ parsed: index.parsedCount, storeModules: plan.modules.length });
@@ -54,7 +55,7 @@ export function migrate(files: ProjectFiles | Record<string, string>, options: M
     if (broken.length === 0) return { files: output, report: buildReport(plan, projectFiles, output, index) };
     const culprits = broken.flatMap((error) =>
       migrating
-        .filter((candidate) => touches(candidate, error.file, project.rootLayout, project.keyModule))
+        .filter((candidate) => touches(candidate, error.file, project.rootLayout, keyModuleFor(project, candidate.module.file)))
         .map((module) => ({ module, error })),
     );
     if (culprits.length === 0) throw new Error(`internal error: ${broken[0]!.message}`);
@@ -70,8 +71,8 @@ function applyEdits(index: SourceIndex, migrating: ModulePlan[], annotated: Modu
   annotateBlockers(edits, index, annotated);
   if (migrating.length === 0) return edits.result();
   const { project } = index;
-  for (const plan of migrating) rewriteDeclaringModule(edits.editor(index.get(plan.module.file)!, plan.module.script), plan, project);
-  rewriteBarrels(edits, migrating.flatMap((plan) => plan.barrels));
+  for (const plan of migrating) rewriteDeclaringModule(edits.editor(index.get(plan.module.file)!, plan.module.script), plan, project, index.files);
+  rewriteBarrels(edits, migrating.flatMap((plan) => plan.barrels), project);
 
   const usesByFile = new Map<ParsedFile, ConsumerUse[]>();
   for (const use of migrating.flatMap((plan) => plan.consumers)) {

@@ -38,7 +38,7 @@ export function findRendersOutsideLayout(index: SourceIndex, migrating: ModulePl
         const component = rendered && components.get(rendered);
         if (!component) return;
         const plans = needs.get(component)!;
-        const inits = plans.map((plan) => `${plan.names.init}() from ${importSpecifier(path, plan.module.file, index.project)}`).join(', ');
+        const inits = plans.map((plan) => `${plan.names.init}() from ${importSpecifier(path, plan.module.file, index.project, index.files)}`).join(', ');
         found.push({
           file: path,
           ...lineColumn(file!.text, script.offset + node.start!),

@@ -50,7 +50,12 @@ export interface Plan {
 
 export const isMigrating = (plan: ModulePlan): boolean => plan.blockers.length === 0;
 
-export function planMigration(index: SourceIndex, options: FindOptions = {}): Plan {
+export interface PlanOptions extends FindOptions {
+  /** Blockers other apps found for shared workspace package modules, by module path. */
+  sharedBlockers?: Record<string, Blocker[]>;
+}
+
+export function planMigration(index: SourceIndex, options: PlanOptions = {}): Plan {
   const found = findStoreModules(index, options);
   const storeModules = found.filter((module) => module.statefulExports.size > 0);
   const constantOnly = found.filter((module) => module.statefulExports.size === 0);
@@ -76,6 +81,7 @@ export function planMigration(index: SourceIndex, options: FindOptions = {}): Pl
     }
     for (const script of file.scripts) collectUses(file, script, index, plans);
   }
+  for (const [path, blockers] of Object.entries(options.sharedBlockers ?? {})) plans.get(path)?.blockers.push(...blockers);
   blockDependencyCycles(plans);
   blockDependentsOfBlocked(plans);
   return { modules: [...plans.values()].sort((a, b) => a.module.file.localeCompare(b.module.file)), constantOnly };

@@ -24,6 +24,26 @@ export interface MigrateOptions {
    * reported, never edited, and block the store modules they mention.
    */
   unreadable?: UnreadableFile[];
+  /**
+   * Workspace packages the app depends on (a monorepo's shared `@acme/stores`). Their files are in
+   * `files` under `dir`, relative to the app root (`../../packages/stores/src/cart.ts`); imports of
+   * `name` resolve into them through the package's `exports`, `svelte`, `module` or `main` field.
+   * Their store modules are named from the package alone and keep their keys in the package's own
+   * key module, so every app that uses a package rewrites it the same way.
+   */
+  packages?: WorkspacePackage[];
+  /**
+   * Blockers another app found for a shared package's store module, keyed by the module's path as
+   * this app sees it: a module shared by several apps migrates in all of them or in none.
+   */
+  sharedBlockers?: Record<string, Blocker[]>;
+}
+
+export interface WorkspacePackage {
+  /** The name the app imports it by: `@acme/stores`. */
+  name: string;
+  /** Its folder relative to the app root, POSIX: `../../packages/stores`. */
+  dir: string;
 }
 
 export interface UnreadableFile extends FileError {

@@ -7,6 +7,7 @@ import ts from 'typescript';
 import type { Node, ObjectExpression } from '@babel/types';
 import type { MigrateOptions, ProjectFiles } from '../types.js';
 import { parseScriptCode } from './parse.js';
+import { packageOf, readPackages, type PackageInfo } from './workspace-packages.js';
 
 export interface Alias {
   /** `$lib`, `@ui`, or `@utils/*` without the star. */
@@ -26,8 +27,15 @@ export interface Project {
   aliases: Alias[];
   typescript: boolean;
   svelteMajor: number;
+  /** The app's key module; a workspace package's store modules use the package's own (`keyModuleFor`). */
   keyModule: string;
   rootLayout: string;
+  packages: PackageInfo[];
+}
+
+/** The key module a store module's keys go in: its workspace package's, else the app's. */
+export function keyModuleFor(project: Project, modulePath: string): string {
+  return packageOf(project.packages, modulePath)?.keyModule ?? project.keyModule;
 }
 
 const SVELTE_CONFIG_NAMES = ['svelte.config.js', 'svelte.config.mjs', 'svelte.config.ts'];
@@ -65,6 +73,7 @@ export function discoverProject(files: ProjectFiles, options: MigrateOptions): P
     svelteMajor: svelteMajorVersion(files),
     keyModule: normalise(options.keyModule ?? `${libDir}/context-keys.${extension}`),
     rootLayout: `${routesDir}/+layout.svelte`,
+    packages: readPackages(files, options.packages ?? []),
   };
 }
 

@@ -1,17 +1,21 @@
 /**
  * Import resolution the way SvelteKit (Vite) does it: relative paths, `$lib`, every `kit.alias`,
- * with or without extension, `.js` written for a `.ts` file, and `index` files.
+ * workspace packages, with or without extension, `.js` written for a `.ts` file, and `index` files.
  */
 import { posix } from 'node:path';
 import type { ProjectFiles } from '../types.js';
 import type { Project } from './project.js';
+import { candidateSpecifiers, packageOf, packageTargets } from './workspace-packages.js';
 
 const EXTENSIONS = ['.ts', '.js', '.mts', '.mjs', '.svelte.ts', '.svelte.js'];
 
 /** The project file `specifier` refers to from `importer`, or undefined for packages and unknown paths. */
 export function resolveImport(specifier: string, importer: string, project: Project, files: ProjectFiles): string | undefined {
+  const packageTarget = packageTargets(specifier, project.packages);
+  if (packageTarget) return packageTarget.map((target) => probe(target, files)).find((found) => found !== undefined);
   const target = aliasTarget(specifier, project) ?? (specifier.startsWith('.') ? posix.join(posix.dirname(importer), specifier) : undefined);
-  if (target === undefined || target.startsWith('..')) return undefined;
+  // Paths above the app root are files only inside a workspace package.
+  if (target === undefined || (target.startsWith('..') && !packageOf(project.packages, target))) return undefined;
   return probe(posix.normalize(target), files);
 }
 
@@ -34,8 +38,16 @@ function probe(base: string, files: ProjectFiles): string | undefined {
   return candidates.find((candidate) => files.has(candidate));
 }
 
-/** How `fromFile` should import `targetFile`: through `$lib` when the target is in the lib folder, else relatively. */
-export function importSpecifier(fromFile: string, targetFile: string, project: Project): string {
+/**
+ * How `fromFile` should import `targetFile`: by the package's name from outside a workspace
+ * package, through `$lib` when the target is in the lib folder, else relatively.
+ */
+export function importSpecifier(fromFile: string, targetFile: string, project: Project, files: ProjectFiles): string {
+  const pkg = packageOf(project.packages, targetFile);
+  if (pkg && packageOf(project.packages, fromFile) !== pkg) {
+    const named = candidateSpecifiers(targetFile, pkg).find((specifier) => resolveImport(specifier, fromFile, project, files) === targetFile);
+    if (named) return named;
+  }
   const withoutExtension = targetFile
     .replace(/\.svelte\.[jt]s$/, '.svelte.js')
     .replace(/(?<!\.svelte)\.[cm]?[jt]s$/, '')

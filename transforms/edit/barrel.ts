@@ -1,13 +1,16 @@
 /**
  * Barrels that name stateful exports (`export { cart, addItem } from './cart'`) re-export the
- * getter instead, so components importing through the barrel keep one import path.
+ * getter instead, so components importing through the barrel keep one import path. A workspace
+ * package's barrels re-export the init function too: apps can only reach it through them.
  */
 import type { Node } from '@babel/types';
+import type { Project } from '../analyse/project.js';
+import { packageOf } from '../analyse/workspace-packages.js';
 import type { BarrelUse } from '../plan.js';
 import type { FileEdits } from './file-edits.js';
 import { rewriteSpecifierList } from './script-edits.js';
 
-export function rewriteBarrels(edits: FileEdits, uses: BarrelUse[]): void {
+export function rewriteBarrels(edits: FileEdits, uses: BarrelUse[], project: Project): void {
   const byStatement = new Map<Node, BarrelUse[]>();
   for (const use of uses) {
     if (!byStatement.has(use.statement.node)) byStatement.set(use.statement.node, []);
@@ -22,10 +25,13 @@ export function rewriteBarrels(edits: FileEdits, uses: BarrelUse[]): void {
     const list: Array<Node | string> = [];
     for (const name of statementUses[0]!.statement.names) {
       if (!stateful.has(name.exported)) list.push(name.node);
-      else for (const getter of statementUses.map((use) => use.plan.names.get)) {
-        if (getters.has(getter)) continue;
-        getters.add(getter);
-        list.push(getter);
+      else for (const use of statementUses) {
+        const pkg = packageOf(project.packages, use.plan.module.file);
+        const names = pkg && packageOf(project.packages, file.path) === pkg ? [use.plan.names.init, use.plan.names.get] : [use.plan.names.get];
+        for (const exported of names.filter((candidate) => !getters.has(candidate))) {
+          getters.add(exported);
+          list.push(exported);
+        }
       }
     }
     rewriteSpecifierList(edits.editor(file, file.scripts[0]!), node as Node & { specifiers: Node[] }, list);

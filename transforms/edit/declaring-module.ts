@@ -12,7 +12,8 @@
  *                                            export function getCartContext() { … }
  */
 import type { Node, Statement } from '@babel/types';
-import type { Project } from '../analyse/project.js';
+import { keyModuleFor, type Project } from '../analyse/project.js';
+import type { ProjectFiles } from '../types.js';
 import { importSpecifier } from '../analyse/resolve.js';
 import { walk } from '../analyse/ast.js';
 import { bundleKey } from '../analyse/find-stores.js';
@@ -21,7 +22,7 @@ import { contextCallLine, rewriteConsumerImports } from './consumer.js';
 import { lineEndAfter, lineStartOf, unusedName } from '../text.js';
 import { endOf, insertAfterImports, quoted, removeStatement, rewriteSpecifierList, startOf, statement, statementLineRange, type ScriptEditor } from './script-edits.js';
 
-export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, project: Project): void {
+export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, project: Project, files: ProjectFiles): void {
   const { module, names } = plan;
   const { style } = editor;
   const eol = style.eol;
@@ -57,7 +58,7 @@ export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, p
   removeFromExportLists(editor, module.statefulLocals);
   insertAfterImports(editor, [
     ...svelteImports.newImport,
-    statement(style, `import { ${names.key} } from ${quoted(style, importSpecifier(module.file, project.keyModule, project))}`),
+    statement(style, `import { ${names.key} } from ${quoted(style, importSpecifier(module.file, keyModuleFor(project, module.file), project, files))}`),
   ]);
 }
 

@@ -1,12 +1,23 @@
-/** The context key module: one `Symbol` per migrated store module, shared by its init and get. */
-import type { Project } from '../analyse/project.js';
+/**
+ * The context key modules: one `Symbol` per migrated store module, shared by its init and get. The
+ * app has one; each workspace package with migrated modules has its own.
+ */
+import { keyModuleFor, type Project } from '../analyse/project.js';
 import type { ModulePlan } from '../plan.js';
 import { detectStyle } from '../text.js';
 import type { FileEdits } from './file-edits.js';
 import { quoted, statement } from './script-edits.js';
 
 export function addContextKeys(edits: FileEdits, plans: ModulePlan[], project: Project): void {
-  const path = project.keyModule;
+  const byKeyModule = new Map<string, ModulePlan[]>();
+  for (const plan of plans) {
+    const path = keyModuleFor(project, plan.module.file);
+    byKeyModule.set(path, [...(byKeyModule.get(path) ?? []), plan]);
+  }
+  for (const [path, served] of byKeyModule) addKeys(edits, path, served);
+}
+
+function addKeys(edits: FileEdits, path: string, plans: ModulePlan[]): void {
   const existing = edits.files.get(path);
   // A new key module writes like the first store module it serves.
   const style = detectStyle(existing ?? edits.files.get(plans[0]!.module.file) ?? '');

@@ -4,6 +4,7 @@
  * when missing; where the layout itself uses a store it destructures from the init call.
  */
 import type { Project } from '../analyse/project.js';
+import { candidateSpecifiers, packageOf } from '../analyse/workspace-packages.js';
 import { importSpecifier } from '../analyse/resolve.js';
 import type { ConsumerUse, ModulePlan } from '../plan.js';
 import { detectStyle, unusedName, type CodeStyle } from '../text.js';
@@ -47,17 +48,29 @@ export function initInRootLayout(edits: FileEdits, plans: ModulePlan[], uses: Co
 
 /**
  * How the root layout imports a module: the way the app's components already write it when they
- * use an alias (`$lib/stores.js`, `@state/lang`), else through `$lib` or a relative path.
+ * use an alias (`$lib/stores.js`, `@state/lang`), else through `$lib` or a relative path. A
+ * workspace package's module is imported by the package's name, through its entry when the
+ * package re-exports it (its barrels re-export the init function too).
  */
 function layoutSpecifier(plan: ModulePlan, edits: FileEdits, project: Project): string {
+  const { index } = edits;
+  const pkg = packageOf(project.packages, plan.module.file);
+  const statefulName = [...plan.module.statefulExports.keys()].find((name) => name !== 'default') ?? 'default';
+  const leadsToModule = (specifier: string, importer: string) => {
+    const target = index.resolve(specifier, importer);
+    if (target === plan.module.file) return true;
+    return pkg !== undefined && target !== undefined && packageOf(project.packages, target) === pkg && index.resolveExport(target, statefulName)?.module === plan.module.file;
+  };
   const counts = new Map<string, number>();
   for (const use of plan.consumers) {
     const source = use.statement.source;
-    if (source.startsWith('.') || edits.index.resolve(source, use.file.path) !== plan.module.file) continue;
+    if (source.startsWith('.') || !leadsToModule(source, use.file.path)) continue;
     counts.set(source, (counts.get(source) ?? 0) + 1);
   }
   const [mostUsed] = [...counts].sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
-  return mostUsed?.[0] ?? importSpecifier(project.rootLayout, plan.module.file, project);
+  if (mostUsed) return mostUsed[0];
+  const throughPackage = pkg && candidateSpecifiers(plan.module.file, pkg).find((specifier) => leadsToModule(specifier, project.rootLayout));
+  return throughPackage ?? importSpecifier(project.rootLayout, plan.module.file, project, edits.files);
 }
 
 function initLines(
@@ -67,7 +80,8 @@ function initLines(
   calls: ContextCall[],
   specifierOf: (plan: ModulePlan) => string,
 ): { imports: string[]; lines: string[] } {
-  const imports: string[] = [];
+  // Inits reached through one specifier (a workspace package's entry) share one import.
+  const importedBySpecifier = new Map<string, string[]>();
   const lines: string[] = [];
   const taken = new Set(calls.map((call) => call.callee));
   for (const plan of plans) {
@@ -79,8 +93,10 @@ function initLines(
     const callee = unusedName(plan.names.init, [scriptCode], taken);
     taken.add(callee);
     const specifier = callee === plan.names.init ? callee : `${plan.names.init} as ${callee}`;
-    imports.push(statement(style, `import { ${specifier} } from ${quoted(style, specifierOf(plan))}`));
+    const source = specifierOf(plan);
+    importedBySpecifier.set(source, [...(importedBySpecifier.get(source) ?? []), specifier]);
     lines.push(contextCallLine(style, { plan, callee, bindings: [] }));
   }
+  const imports = [...importedBySpecifier].map(([source, names]) => statement(style, `import { ${names.join(', ')} } from ${quoted(style, source)}`));
   return { imports, lines };
 }

@@ -1,0 +1,107 @@
+/**
+ * Workspace packages an app depends on (a monorepo's `@acme/stores`): which of the app's files
+ * belong to one, how a bare specifier resolves into it (its `exports`, `svelte`, `module`, `main`),
+ * and where its own key module goes.
+ */
+import { posix } from 'node:path';
+import type { ProjectFiles, WorkspacePackage } from '../types.js';
+
+export interface PackageInfo extends WorkspacePackage {
+  manifest: PackageManifest;
+  /** The package's own context key module: `<dir>/src/context-keys.ts` (`.js` in a JavaScript package). */
+  keyModule: string;
+}
+
+interface PackageManifest {
+  exports?: ExportsValue;
+  svelte?: string;
+  module?: string;
+  main?: string;
+}
+
+type ExportsValue = string | null | ExportsValue[] | { [key: string]: ExportsValue };
+
+/** Conditions tried in order, as Vite resolves a Svelte package for the browser and SSR. */
+const CONDITIONS = ['svelte', 'import', 'module', 'default', 'node', 'require'];
+
+export function readPackages(files: ProjectFiles, packages: readonly WorkspacePackage[]): PackageInfo[] {
+  return packages.map(({ name, dir }) => {
+    let manifest: PackageManifest = {};
+    try {
+      manifest = JSON.parse(files.get(`${dir}/package.json`) ?? '{}') as PackageManifest;
+    } catch {
+      // An unreadable manifest resolves like one without fields: `<dir>/index`.
+    }
+    const own = [...files.keys()].filter((path) => path.startsWith(`${dir}/`));
+    const typescript = own.some((path) => path === `${dir}/tsconfig.json` || /(?<!\.d)\.ts$/.test(path));
+    const base = own.some((path) => path.startsWith(`${dir}/src/`)) ? `${dir}/src` : dir;
+    return { name, dir, manifest, keyModule: `${base}/context-keys.${typescript ? 'ts' : 'js'}` };
+  });
+}
+
+/** The package a project path belongs to, if any. */
+export function packageOf(packages: readonly PackageInfo[], path: string): PackageInfo | undefined {
+  return packages.find((candidate) => path.startsWith(`${candidate.dir}/`));
+}
+
+/**
+ * Where `specifier` points inside the package it names, before extensions are probed
+ * (`@acme/stores/cart` -> `../../packages/stores/src/cart.ts`), or undefined if it names none.
+ */
+export function packageTargets(specifier: string, packages: readonly PackageInfo[]): string[] | undefined {
+  const pkg = packages.find((candidate) => specifier === candidate.name || specifier.startsWith(`${candidate.name}/`));
+  if (!pkg) return undefined;
+  const subpath = `.${specifier.slice(pkg.name.length)}`;
+  const { exports, svelte, module, main } = pkg.manifest;
+  let target: string | undefined;
+  if (exports !== undefined) target = exportsTarget(exports, subpath);
+  else target = subpath === '.' ? (svelte ?? module ?? main ?? 'index') : subpath;
+  if (target === undefined) return [];
+  const path = posix.join(pkg.dir, target);
+  // A workspace package built to `dist/` is edited in its sources: `dist/cart.js` is `src/cart.ts`.
+  const fromSources = path.replace(`${pkg.dir}/dist/`, `${pkg.dir}/src/`);
+  return fromSources === path ? [path] : [path, fromSources];
+}
+
+/** Node's `exports` resolution for one subpath: exact keys, then `*` patterns, then conditions. */
+function exportsTarget(exports: ExportsValue, subpath: string): string | undefined {
+  const subpathKeyed = exports !== null && typeof exports === 'object' && !Array.isArray(exports) && Object.keys(exports).some((key) => key.startsWith('.'));
+  if (!subpathKeyed) return subpath === '.' ? conditionTarget(exports) : undefined;
+  const map = exports as Record<string, ExportsValue>;
+  if (subpath in map) return conditionTarget(map[subpath]!);
+  for (const [key, value] of Object.entries(map)) {
+    const star = key.indexOf('*');
+    if (star < 0) continue;
+    const [prefix, suffix] = [key.slice(0, star), key.slice(star + 1)];
+    if (subpath.startsWith(prefix) && subpath.endsWith(suffix) && subpath.length >= key.length - 1) {
+      const matched = subpath.slice(prefix.length, subpath.length - suffix.length);
+      return conditionTarget(value)?.replaceAll('*', matched);
+    }
+  }
+  return undefined;
+}
+
+function conditionTarget(value: ExportsValue): string | undefined {
+  if (typeof value === 'string') return value;
+  if (value === null) return undefined;
+  if (Array.isArray(value)) return value.map(conditionTarget).find((target) => target !== undefined);
+  for (const condition of CONDITIONS) {
+    if (condition in value) {
+      const target = conditionTarget(value[condition]!);
+      if (target !== undefined) return target;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The bare specifiers that could name `path` from outside its package, most public first: the
+ * package itself, then subpaths with and without `src/` and extension. The caller keeps the first
+ * that really resolves to `path`.
+ */
+export function candidateSpecifiers(path: string, pkg: PackageInfo): string[] {
+  const inside = path.slice(pkg.dir.length + 1);
+  const withoutExtension = inside.replace(/\.svelte\.[jt]s$/, '.svelte').replace(/(?<!\.svelte)\.[cm]?[jt]s$/, '');
+  const forms = [withoutExtension, withoutExtension.replace(/^src\//, ''), inside, `${withoutExtension}.js`, withoutExtension.replace(/^src\//, '') + '.js'];
+  return [pkg.name, ...new Set(forms.flatMap((form) => [form, form.replace(/\/index$/, '')]).map((form) => `${pkg.name}/${form}`))];
+}
