@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 /** The command line: flags -> options -> migrate() -> diff, or write; then the report. */
 import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, posix, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatReport, type MigrateOptions, type MigrationReport } from '../transforms/index.js';
 import { readConfig } from './config.js';
 import { uncommittedChanges } from './git-safety.js';
-import { findApps } from './find-apps.js';
+import { findApps, type AppFolder } from './find-apps.js';
 import { runApp, type AppJob, type AppRun } from './run-app.js';
+import { mergeChanges, shareBlockers, type RootChange } from './shared-packages.js';
 import { colourReport, Progress } from './terminal.js';
 import { writeFilesAtomically } from './write-files.js';
 import { unifiedDiff } from './unified-diff.js';
@@ -80,10 +81,10 @@ async function run(dir: string, options: CliOptions): Promise<void> {
   const rootConfig = await readConfigOrExit(root);
   if (!options.dry && !options.force) refuseOverUncommittedWork(root);
 
-  const jobs = await Promise.all(apps.map(async (app) => appJob(root, app, options, { ...rootConfig, ...(app === '.' ? {} : await readConfigOrExit(join(root, app))) })));
-  const runs = options.cpus > 1 && apps.length > 1 ? await runInWorkers(jobs, options.cpus) : await runInline(apps, jobs);
-  const results: AppResult[] = [];
-  for (const [i, app] of apps.entries()) results.push(await emitApp(root, app, runs[i]!, options));
+  const jobs = await Promise.all(apps.map(async (app) => appJob(root, app, options, { ...rootConfig, ...(app.dir === '.' ? {} : await readConfigOrExit(join(root, app.dir))) })));
+  const runs = await migrateApps(apps.map((app) => app.dir), jobs, options.cpus);
+  const results: AppResult[] = runs.map((run, i) => (run.ok ? { app: apps[i]!.dir, report: run.report } : usageError(run.message)));
+  await emitChanges(root, apps, runs, options);
 
   const failed = ({ report }: AppResult) =>
     report.errors.length > 0 || (options.failOnError && report.storeModules.some((module) => module.status === 'blocked'));
@@ -103,11 +104,12 @@ interface AppResult {
   report: MigrationReport;
 }
 
-function appJob(root: string, app: string, options: CliOptions, config: MigrateOptions): AppJob {
+function appJob(root: string, app: AppFolder, options: CliOptions, config: MigrateOptions): AppJob {
   return {
-    appRoot: join(root, app),
+    appRoot: join(root, app.dir),
     ignorePatterns: options.ignorePattern,
     options: {
+      packages: app.packages.map((pkg) => ({ name: pkg.name, dir: posix.relative(app.dir, pkg.dir) })),
       keyModule: options.keyModule ?? config.keyModule,
       all: options.all || config.all,
       annotate: options.annotate || config.annotate,
@@ -116,6 +118,24 @@ function appJob(root: string, app: string, options: CliOptions, config: MigrateO
       exclude: [...(config.exclude ?? []), ...options.exclude],
     },
   };
+}
+
+/**
+ * Runs every app; then, while a workspace package's store module is blocked in one app but
+ * migrated in another, runs the latter again with the former's blockers: it migrates everywhere
+ * or nowhere.
+ */
+async function migrateApps(apps: string[], jobs: AppJob[], cpus: number): Promise<AppRun[]> {
+  const runSome = (indices: number[]) =>
+    cpus > 1 && indices.length > 1
+      ? runInWorkers(indices.map((i) => jobs[i]!), cpus)
+      : runInline(indices.map((i) => apps[i]!), indices.map((i) => jobs[i]!));
+  const runs = await runSome(apps.map((_, i) => i));
+  for (let again = shareBlockers(apps, jobs, runs); again.length > 0; again = shareBlockers(apps, jobs, runs)) {
+    const reruns = await runSome(again);
+    again.forEach((appIndex, k) => (runs[appIndex] = reruns[k]!));
+  }
+  return runs;
 }
 
 async function runInline(apps: string[], jobs: AppJob[]): Promise<AppRun[]> {
@@ -155,25 +175,25 @@ async function runInWorkers(jobs: AppJob[], cpus: number): Promise<AppRun[]> {
   return runs;
 }
 
-/** One app's result: print it (paths relative to the given dir) or write it. */
-async function emitApp(root: string, app: string, run: AppRun, options: CliOptions): Promise<AppResult> {
-  if (!run.ok) return usageError(run.message);
-  const { files, before, report } = run;
-  const shown = (path: string) => (app === '.' ? path : `${app}/${path}`);
-  const changed = [...files].sort(([a], [b]) => a.localeCompare(b));
-  if (options.print) for (const [path, after] of changed) process.stdout.write(`==> ${shown(path)} <==\n${after}${after.endsWith('\n') ? '' : '\n'}`);
-  else if (options.dry && !options.json) for (const [path, after] of changed) process.stdout.write(unifiedDiff(shown(path), before.get(path), after));
-
-  if (!options.dry) {
-    try {
-      const created = new Set(report.files.filter((file) => file.change === 'created').map((file) => file.file));
-      await writeFilesAtomically(join(root, app), files, created);
-    } catch (error) {
-      process.stderr.write(`svelte-store-context: ${shown('')}${(error as Error).message}\n`);
-      process.exit(EXIT_FILE_ERRORS);
-    }
+/** Every changed file once, with paths relative to the given dir: printed, or written. */
+async function emitChanges(root: string, apps: AppFolder[], runs: AppRun[], options: CliOptions): Promise<void> {
+  let changes: RootChange[];
+  try {
+    changes = mergeChanges(apps.map((app) => app.dir), runs.filter((run) => run.ok));
+  } catch (error) {
+    process.stderr.write(`svelte-store-context: ${(error as Error).message}\n`);
+    process.exit(EXIT_FILE_ERRORS);
   }
-  return { app, report };
+  if (options.print) for (const { path, after } of changes) process.stdout.write(`==> ${path} <==\n${after}${after.endsWith('\n') ? '' : '\n'}`);
+  else if (options.dry && !options.json) for (const { path, before, after } of changes) process.stdout.write(unifiedDiff(path, before, after));
+  if (options.dry) return;
+  try {
+    const created = new Set(changes.filter((change) => change.created).map((change) => change.path));
+    await writeFilesAtomically(root, new Map(changes.map((change) => [change.path, change.after])), created);
+  } catch (error) {
+    process.stderr.write(`svelte-store-context: ${(error as Error).message}\n`);
+    process.exit(EXIT_FILE_ERRORS);
+  }
 }
 
 async function readConfigOrExit(folder: string): Promise<MigrateOptions> {

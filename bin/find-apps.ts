@@ -2,26 +2,75 @@
  * Finding the SvelteKit apps under a root: the root itself when it is one, else every folder with
  * a `svelte.config.*` next to a `package.json` that depends on `@sveltejs/kit`, looked for in the
  * workspaces (`package.json` workspaces, `pnpm-workspace.yaml`) or, without workspaces, anywhere
- * below, honouring `.gitignore`.
+ * below, honouring `.gitignore`. In a workspace, each app also gets the workspace packages it
+ * depends on, directly or through other workspace packages.
  */
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { glob } from 'tinyglobby';
+import type { WorkspacePackage } from '../transforms/index.js';
 
 const ALWAYS_SKIPPED = ['**/node_modules/**', '**/.svelte-kit/**', '**/build/**', '**/dist/**', '**/.git/**'];
 
-/** App folders relative to `root` (`.` for the root itself), sorted. */
-export async function findApps(root: string): Promise<string[]> {
-  if (await isSvelteKitApp(root)) return ['.'];
+export interface AppFolder {
+  /** Relative to the root, POSIX (`.` for the root itself). */
+  dir: string;
+  /** Workspace packages it depends on, with `dir` relative to the root. */
+  packages: WorkspacePackage[];
+}
+
+/** The apps under `root`, sorted by folder. */
+export async function findApps(root: string): Promise<AppFolder[]> {
+  if (await isSvelteKitApp(root)) return [{ dir: '.', packages: [] }];
   const workspaces = await workspacePatterns(root);
   const searched = workspaces.length > 0 ? workspaces.map((pattern) => `${pattern.replace(/\/+$/, '')}/svelte.config.{js,mjs,ts}`) : ['**/svelte.config.{js,mjs,ts}'];
-  const configs = await glob(searched, { cwd: root, ignore: [...ALWAYS_SKIPPED, ...(await gitignorePatterns(root))], dot: false });
-  const apps: string[] = [];
+  const ignore = [...ALWAYS_SKIPPED, ...(await gitignorePatterns(root))];
+  const configs = await glob(searched, { cwd: root, ignore, dot: false });
+  const apps = new Set<string>();
   for (const config of configs) {
     const folder = dirname(config);
-    if (await isSvelteKitApp(join(root, folder))) apps.push(folder);
+    if (await isSvelteKitApp(join(root, folder))) apps.add(folder);
   }
-  return [...new Set(apps)].sort();
+  const packages = await workspacePackages(root, workspaces, ignore, apps);
+  return Promise.all(
+    [...apps].sort().map(async (dir) => ({ dir, packages: dependedOn(dependencyNames(await readJson(join(root, dir, 'package.json'))), packages) })),
+  );
+}
+
+interface FoundPackage {
+  dir: string;
+  dependencies: string[];
+}
+
+/** Named packages of the workspaces that are not apps, by name. */
+async function workspacePackages(root: string, workspaces: string[], ignore: string[], apps: Set<string>): Promise<Map<string, FoundPackage>> {
+  const found = new Map<string, FoundPackage>();
+  if (workspaces.length === 0) return found;
+  const manifests = await glob(workspaces.map((pattern) => `${pattern.replace(/\/+$/, '')}/package.json`), { cwd: root, ignore, dot: false });
+  for (const manifestPath of manifests.sort()) {
+    const dir = posix.dirname(manifestPath);
+    const manifest = await readJson(join(root, manifestPath));
+    if (apps.has(dir) || typeof manifest?.name !== 'string' || found.has(manifest.name)) continue;
+    found.set(manifest.name, { dir, dependencies: dependencyNames(manifest) });
+  }
+  return found;
+}
+
+/** The workspace packages `names` lead to, directly or through each other's dependencies. */
+function dependedOn(names: string[], packages: Map<string, FoundPackage>): WorkspacePackage[] {
+  const reached = new Map<string, WorkspacePackage>();
+  const visit = (name: string) => {
+    const found = packages.get(name);
+    if (!found || reached.has(name)) return;
+    reached.set(name, { name, dir: found.dir });
+    found.dependencies.forEach(visit);
+  };
+  names.forEach(visit);
+  return [...reached.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function dependencyNames(manifest: Record<string, unknown> | undefined): string[] {
+  return ['dependencies', 'devDependencies', 'peerDependencies'].flatMap((field) => Object.keys((manifest?.[field] as object | undefined) ?? {}));
 }
 
 async function isSvelteKitApp(folder: string): Promise<boolean> {

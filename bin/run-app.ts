@@ -1,9 +1,11 @@
 /** One app's migration, from disk to result, without printing or writing: runs inline or in a worker thread. */
+import { join } from 'node:path';
 import { migrate, type MigrateOptions, type MigrationProgress, type MigrationReport } from '../transforms/index.js';
-import { readProject } from './read-project.js';
+import { readProject, type ReadProject } from './read-project.js';
 
 export interface AppJob {
   appRoot: string;
+  /** Includes the workspace packages the app depends on (`dir` relative to the app root) and blockers other apps found in them. */
   options: Omit<MigrateOptions, 'unreadable' | 'onProgress'>;
   ignorePatterns: string[];
 }
@@ -20,7 +22,7 @@ export type AppRun =
   | { ok: false; message: string };
 
 export async function runApp(job: AppJob, progress?: { read(files: number): void; update(files: number, state: MigrationProgress): void }): Promise<AppRun> {
-  const project = await readProject(job.appRoot, job.ignorePatterns);
+  const project = await readAppAndPackages(job);
   progress?.read(project.files.size);
   try {
     const { files, report } = migrate(project.files, {
@@ -34,4 +36,15 @@ export async function runApp(job: AppJob, progress?: { read(files: number): void
     // Options `migrate` refuses (a malformed factory) are the caller's usage error.
     return { ok: false, message: (error as Error).message };
   }
+}
+
+/** The app's files, and each workspace package's under its folder relative to the app (`../../packages/stores/src/cart.ts`). */
+async function readAppAndPackages(job: AppJob): Promise<ReadProject> {
+  const app = await readProject(job.appRoot, job.ignorePatterns);
+  for (const { dir } of job.options.packages ?? []) {
+    const pkg = await readProject(join(job.appRoot, dir), job.ignorePatterns);
+    for (const [path, text] of pkg.files) app.files.set(`${dir}/${path}`, text);
+    app.unreadable.push(...pkg.unreadable.map((file) => ({ ...file, file: `${dir}/${file.file}` })));
+  }
+  return app;
 }

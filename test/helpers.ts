@@ -1,7 +1,8 @@
 /** Shared by the test suites: reading fixture trees and checking that written files parse. */
-import { cpSync, mkdtempSync, readdirSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseFile, isComponentPath, isScriptPath } from '../transforms/analyse/parse.js';
 import { readProject } from '../bin/read-project.js';
 
@@ -31,4 +32,27 @@ export function copyToTemp(dir: string, prefix: string): string {
   const target = mkdtempSync(join(tmpdir(), `${prefix}-`));
   cpSync(dir, target, { recursive: true });
   return target;
+}
+
+export const BIN = join(import.meta.dirname, '..', 'dist', 'bin', 'cli.js');
+
+/** Runs the built bin. */
+export function runCli(args: string[], options: { cwd?: string; input?: string } = {}) {
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', ...options });
+}
+
+/** Makes `dir` a git repository whose working tree is all committed. */
+export function commitAll(dir: string): void {
+  for (const args of [['init', '-q'], ['add', '-A'], ['-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-q', '-m', 'input']]) {
+    const result = spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
+  }
+}
+
+/** Writes `files` (POSIX paths relative to `root`), creating folders. */
+export function writeTree(root: string, files: Record<string, string>): void {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
 }

@@ -1,0 +1,239 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: how fast a full migration of a big monorepo is, next to what it cannot avoid.
+ *
+ *   node test/bench/run.mjs [--apps 3] [--components 1500] [--modules 400] [--store-modules 40] [--runs 3] [--scale]
+ *
+ * Generates a synthetic SvelteKit monorepo (generate.mjs; sizes per app) into a temp dir, checks
+ * that the CLI migrates it without errors, then times each of these in a fresh child process and
+ * prints the median of --runs repetitions (wall time, files/s, peak RSS, ratio to the baseline):
+ *   - baseline: read and parse every source file once with the migration's own parsers, in one thread;
+ *   - the CLI: a full `--dry --json` run, and the same with `--cpus 2`;
+ *   - jscodeshift's own CLI with a transform that parses each file and changes nothing (the least
+ *     any transform does) over the .ts/.js files only, since it cannot read .svelte.
+ * `--scale` does it all again at twice the size per app and prints the time ratios.
+ *
+ * A benchmark, not a test: the targets are printed as met or missed, never asserted. It measures
+ * the compiled dist/, so build first (`npm run bench` does).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generateMonorepo, scaleSizes, sizesFromFlags } from './generate.mjs';
+
+const REPO = join(import.meta.dirname, '..', '..');
+const CLI = join(REPO, 'dist', 'bin', 'cli.js');
+const JSCODESHIFT = join(REPO, 'node_modules', 'jscodeshift', 'bin', 'jscodeshift.js');
+const BASELINE = join(import.meta.dirname, 'baseline.mjs');
+const PEAK_RSS = pathToFileURL(join(import.meta.dirname, 'peak-rss.mjs')).href;
+
+/** The issue's targets. */
+const MAX_RATIO_TO_BASELINE = 1.5;
+const MAX_RSS_MB = 500;
+const MAX_SCALE_RATIO = 2;
+
+const NOOP_TRANSFORM = `// Parses the file, as every transform does, and changes nothing.
+module.exports = (file, api) => {
+  api.jscodeshift(file.source);
+};
+`;
+
+const { values: flags } = parseArgs({
+  options: {
+    apps: { type: 'string' },
+    components: { type: 'string' },
+    modules: { type: 'string' },
+    'store-modules': { type: 'string' },
+    runs: { type: 'string', default: '3' },
+    scale: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (flags.help) {
+  process.stdout.write('usage: node test/bench/run.mjs [--apps N] [--components N] [--modules N] [--store-modules N] [--runs N] [--scale]\n');
+  process.exit(0);
+}
+if (!existsSync(CLI)) {
+  process.stderr.write(`bench: ${CLI} is missing; run \`npm run build\` first (\`npm run bench\` does)\n`);
+  process.exit(1);
+}
+const runs = Number(flags.runs);
+let sizes;
+try {
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs wants a whole number of at least 1, not ${flags.runs}`);
+  sizes = sizesFromFlags(flags);
+} catch (error) {
+  process.stderr.write(`bench: ${error.message}\n`);
+  process.exit(2);
+}
+
+const tmp = mkdtempSync(join(os.tmpdir(), 'svelte-store-context-bench-'));
+const cleanUp = () => rmSync(tmp, { recursive: true, force: true });
+process.on('SIGINT', () => {
+  cleanUp();
+  process.exit(130);
+});
+let childCount = 0;
+
+try {
+  const cpus = os.cpus();
+  console.log(`machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cpus, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`);
+  const noopTransform = join(tmp, 'noop-transform.cjs');
+  writeFileSync(noopTransform, NOOP_TRANSFORM);
+
+  const single = await benchmark('1x', sizes, noopTransform);
+  let double;
+  if (flags.scale) double = await benchmark('2x', scaleSizes(sizes, 2), noopTransform);
+  printTargets(single, double);
+} finally {
+  cleanUp();
+}
+
+/** Generates a repo of `sizes`, checks the CLI's result on it, and times every case; returns the medians by case. */
+async function benchmark(label, sizes, noopTransform) {
+  const root = join(tmp, label);
+  const started = performance.now();
+  const written = generateMonorepo(root, sizes);
+  const scripts = written.filter((path) => path.startsWith('apps/') && /\.(?:ts|js)$/.test(path)).length;
+  console.log(
+    `\n== ${label}: ${sizes.apps} apps of ${sizes.components} components, ${sizes.modules} modules, ${sizes.storeModules} store modules: ` +
+      `${written.length} files, generated in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  // Also a warm-up: the files are in the page cache before anything is timed.
+  await checkMigration(root);
+
+  const cases = [
+    { key: 'baseline', name: 'baseline: read + parse each file once', args: [BASELINE, root], captureStdout: true },
+    { key: 'cli', name: 'cli --dry --json', args: [CLI, root, '--dry', '--json'] },
+    { key: 'cli2', name: 'cli --dry --json --cpus 2', args: [CLI, root, '--dry', '--json', '--cpus', '2'] },
+    {
+      key: 'jscodeshift',
+      name: 'jscodeshift, parse only, .ts/.js',
+      files: scripts,
+      args: [JSCODESHIFT, '--transform', noopTransform, '--parser', 'ts', '--extensions', 'ts,js', '--dry', '--silent', join(root, 'apps')],
+    },
+  ];
+  const samples = new Map(cases.map((entry) => [entry, []]));
+  for (let run = 0; run < runs; run++) {
+    for (const entry of cases) samples.get(entry).push(await measure(entry.args, entry));
+  }
+  // Baseline and CLI read the same files; the baseline counts them.
+  const sourceFiles = JSON.parse(samples.get(cases[0])[0].stdout).files;
+  const results = new Map();
+  for (const entry of cases) {
+    const measured = samples.get(entry);
+    results.set(entry.key, {
+      name: entry.name,
+      files: entry.files ?? sourceFiles,
+      seconds: median(measured.map((sample) => sample.seconds)),
+      rssMB: median(measured.map((sample) => sample.rssMB)),
+      processes: Math.max(...measured.map((sample) => sample.processes)),
+    });
+  }
+  rmSync(root, { recursive: true, force: true });
+  printTable(label, results);
+  return results;
+}
+
+/** Runs the CLI once and prints what it did per app; a repo the CLI cannot parse would make the timings meaningless. */
+async function checkMigration(root) {
+  const { stdout, seconds } = await measure([CLI, root, '--dry', '--json'], { captureStdout: true });
+  const document = JSON.parse(stdout);
+  let errors = 0;
+  for (const app of document.apps) {
+    const count = (status) => app.storeModules.filter((module) => module.status === status).length;
+    console.log(
+      `   ${app.root}: store modules ${count('migrated')} migrated, ${count('blocked')} blocked, ${count('skipped')} skipped; ` +
+        `${app.files.length} files changed, ${app.errors.length} errors`,
+    );
+    for (const error of app.errors) console.log(`     ${app.root}/${error.file}:${error.line}:${error.column}: ${error.message}`);
+    errors += app.errors.length;
+  }
+  console.log(`   (check run: ${seconds.toFixed(1)} s, exit code ${document.exitCode})`);
+  if (errors > 0) throw new Error('the generated repo has files the CLI cannot parse; fix generate.mjs');
+}
+
+/**
+ * Runs `node <args>` and resolves with its wall time, its peak RSS (the largest of its own and
+ * every process it forked) and its stdout when asked for; rejects when it fails.
+ */
+function measure(args, { captureStdout = false } = {}) {
+  const rssFile = join(tmp, `rss-${childCount++}.txt`);
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, ['--import', PEAK_RSS, ...args], {
+      stdio: ['ignore', captureStdout ? 'pipe' : 'ignore', 'pipe'],
+      env: { ...process.env, BENCH_RSS_FILE: rssFile },
+    });
+    const stdout = [];
+    const stderr = [];
+    child.stdout?.on('data', (chunk) => stdout.push(chunk));
+    child.stderr.on('data', (chunk) => stderr.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (code !== 0) {
+        reject(new Error(`node ${args.join(' ')} exited with ${code}:\n${Buffer.concat(stderr).toString().slice(-2000)}`));
+        return;
+      }
+      const peaks = readFileSync(rssFile, 'utf8').trim().split('\n').map((line) => Number(line.split(' ')[1]));
+      resolve({ seconds, rssMB: Math.max(...peaks) / 1024, processes: peaks.length, stdout: Buffer.concat(stdout).toString() });
+    });
+  });
+}
+
+function printTable(label, results) {
+  const baseline = results.get('baseline').seconds;
+  const rows = [['case', 'files', 'wall s', 'files/s', 'peak RSS MB', 'x baseline']];
+  for (const result of results.values()) {
+    rows.push([
+      result.processes > 1 ? `${result.name} (${result.processes} processes)` : result.name,
+      String(result.files),
+      result.seconds.toFixed(2),
+      String(Math.round(result.files / result.seconds)),
+      result.rssMB.toFixed(0),
+      (result.seconds / baseline).toFixed(2),
+    ]);
+  }
+  console.log(`\n${label}, median of ${runs} run${runs === 1 ? '' : 's'}:`);
+  printRows(rows);
+}
+
+function printTargets(single, double) {
+  const baseline = single.get('baseline');
+  const cli = single.get('cli');
+  const parallel = single.get('cli2');
+  const jscodeshift = single.get('jscodeshift');
+  const verdict = (met) => (met ? 'met   ' : 'MISSED');
+  console.log('\ntargets (default run, 1x):');
+  const ratio = cli.seconds / baseline.seconds;
+  console.log(`  ${verdict(ratio <= MAX_RATIO_TO_BASELINE)} cli within ${MAX_RATIO_TO_BASELINE}x the baseline: ${ratio.toFixed(2)}x (--cpus 2: ${(parallel.seconds / baseline.seconds).toFixed(2)}x)`);
+  console.log(`  ${verdict(cli.seconds < jscodeshift.seconds)} cli faster than jscodeshift: ${cli.seconds.toFixed(2)} s vs ${jscodeshift.seconds.toFixed(2)} s`);
+  const rss = Math.max(cli.rssMB, parallel.rssMB);
+  console.log(`  ${verdict(rss < MAX_RSS_MB)} peak RSS under ${MAX_RSS_MB} MB: ${cli.rssMB.toFixed(0)} MB (--cpus 2: ${parallel.rssMB.toFixed(0)} MB)`);
+  if (!double) return;
+  console.log('\nscaling, 2x / 1x wall time:');
+  const rows = [['case', '1x s', '2x s', '2x / 1x']];
+  for (const [key, result] of single) {
+    const doubled = double.get(key);
+    rows.push([result.name, result.seconds.toFixed(2), doubled.seconds.toFixed(2), (doubled.seconds / result.seconds).toFixed(2)]);
+  }
+  printRows(rows);
+  const scaling = double.get('cli').seconds / cli.seconds;
+  console.log(`  ${verdict(scaling <= MAX_SCALE_RATIO)} doubling the repo at most doubles the cli's time: ${scaling.toFixed(2)}x`);
+}
+
+/** Left-aligned first column, right-aligned numbers. */
+function printRows(rows) {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  for (const row of rows) console.log(`  ${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ')}`);
+}
+
+function median(numbers) {
+  const sorted = [...numbers].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}

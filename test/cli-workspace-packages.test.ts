@@ -1,0 +1,118 @@
+/**
+ * The bin on a monorepo whose apps share a workspace package of stores: the package is rewritten
+ * once, with its own key module, every app that uses it inits it in its own root layout, and a
+ * use one app cannot migrate holds the package back in every app.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { commitAll, readTree, runCli, writeTree } from './helpers.js';
+
+const temps: string[] = [];
+afterAll(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+const appFiles = (name: string, page: string): Record<string, string> => ({
+  [`apps/${name}/package.json`]: JSON.stringify({ name, private: true, dependencies: { '@acme/stores': 'workspace:*' }, devDependencies: { svelte: '^5.0.0', '@sveltejs/kit': '^2.0.0' } }),
+  [`apps/${name}/svelte.config.js`]: 'export default { kit: {} };\n',
+  [`apps/${name}/tsconfig.json`]: '{}\n',
+  [`apps/${name}/src/routes/+page.svelte`]: page,
+});
+
+/** Two apps (one with a root layout, one without) using `@acme/stores`, whose entry re-exports its modules. */
+function workspace(extra: Record<string, string> = {}): string {
+  const root = mkdtempSync(join(tmpdir(), 'ssc-packages-'));
+  temps.push(root);
+  writeTree(root, {
+    'package.json': JSON.stringify({ private: true, workspaces: ['apps/*', 'packages/*'] }),
+    'packages/stores/package.json': JSON.stringify({ name: '@acme/stores', type: 'module', exports: { '.': { svelte: './src/index.ts' } }, peerDependencies: { svelte: '^5.0.0' } }),
+    'packages/stores/src/index.ts': "export * from './cart';\nexport { user, signIn } from './user';\n",
+    'packages/stores/src/cart.ts': "import { writable, derived } from 'svelte/store';\n\nexport const TAX = 0.2;\nexport const cart = writable<number[]>([]);\nexport const total = derived(cart, ($cart) => $cart.reduce((sum, price) => sum + price, 0) * (1 + TAX));\n",
+    'packages/stores/src/user.ts': "import { writable } from 'svelte/store';\n\nexport const user = writable<string | null>(null);\nexport function signIn(name: string) {\n\tuser.set(name);\n}\n",
+    'packages/utils/package.json': JSON.stringify({ name: '@acme/utils' }),
+    ...appFiles('shop', "<script lang=\"ts\">\n\timport { cart, total } from '@acme/stores';\n</script>\n\n<p>{$cart.length}: {$total}</p>\n"),
+    'apps/shop/src/routes/+layout.svelte': "<script lang=\"ts\">\n\tlet { children } = $props();\n</script>\n\n{@render children()}\n",
+    ...appFiles('admin', "<script lang=\"ts\">\n\timport { user, signIn, TAX } from '@acme/stores';\n</script>\n\n<button onclick={() => signIn('root')}>{$user ?? 'sign in'} {TAX}</button>\n"),
+    ...extra,
+  });
+  commitAll(root);
+  return root;
+}
+
+describe('workspace packages shared by several apps', () => {
+  it('rewrites the package once, with its own key module, and inits it in each app', () => {
+    const root = workspace();
+    const dry = runCli([root, '--dry']);
+    expect(dry.status, dry.stderr).toBe(0);
+    expect(dry.stdout.match(/^diff --git a\/packages\/stores\/src\/cart\.ts /gm)).toHaveLength(1);
+    const applied = spawnSync('git', ['apply', '-'], { cwd: root, input: dry.stdout, encoding: 'utf8' });
+    expect(applied.status, applied.stderr).toBe(0);
+
+    const read = (path: string) => readFileSync(join(root, path), 'utf8');
+    expect(read('packages/stores/src/context-keys.ts')).toBe("export const CART_CONTEXT = Symbol('cart');\nexport const USER_CONTEXT = Symbol('user');\n");
+    expect(read('packages/stores/src/cart.ts')).toContain("import { CART_CONTEXT } from './context-keys';");
+    // The package's entry passes the new functions on: `export *` as it is, named re-exports gain them.
+    expect(read('packages/stores/src/index.ts')).toBe("export * from './cart';\nexport { initUserContext, getUserContext } from './user';\n");
+    expect(read('apps/shop/src/routes/+layout.svelte')).toBe(
+      "<script lang=\"ts\">\n\timport { initCartContext, initUserContext } from '@acme/stores';\n\n\tinitCartContext();\n\tinitUserContext();\n\n\tlet { children } = $props();\n</script>\n\n{@render children()}\n",
+    );
+    expect(read('apps/admin/src/routes/+layout.svelte')).toContain("import { initCartContext, initUserContext } from '@acme/stores';");
+    expect(read('apps/admin/src/routes/+page.svelte')).toContain("import { getUserContext, TAX } from '@acme/stores';\n\n\tconst { user, signIn } = getUserContext();");
+    expect(existsSync(join(root, 'apps/shop/src/lib/context-keys.ts'))).toBe(false);
+  });
+
+  it('writes what the dry run shows, reports the package per app, and changes nothing when run again', async () => {
+    const root = workspace();
+    const dry = runCli([root, '--print', '--dry']);
+    const result = runCli([root, '--json']);
+    expect(result.status, result.stderr).toBe(0);
+    const document = JSON.parse(result.stdout);
+    for (const app of document.apps) {
+      expect(app.storeModules.map((module: { file: string; status: string }) => `${module.file} ${module.status}`)).toEqual([
+        '../../packages/stores/src/cart.ts migrated',
+        '../../packages/stores/src/user.ts migrated',
+      ]);
+    }
+    const written = await readTree(root);
+    for (const [, path, text] of dry.stdout.matchAll(/^==> (.+) <==\n([\s\S]*?)(?=^==> |(?![\s\S]))/gm)) expect(written.get(path!), path).toBe(text);
+
+    commitAll(root);
+    const again = runCli([root, '--dry']);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).toBe('');
+    expect(again.stderr.match(/0 store modules found: 0 migrated, 0 blocked; 0 files changed/g)).toHaveLength(2);
+  });
+
+  it('gives the same result with --cpus 2', () => {
+    const root = workspace();
+    const inline = runCli([root, '--dry']);
+    const parallel = runCli([root, '--dry', '--cpus', '2']);
+    expect(parallel.status, parallel.stderr).toBe(0);
+    expect(parallel.stdout).toBe(inline.stdout);
+    expect(parallel.stderr).toBe(inline.stderr);
+  });
+
+  it('holds a package module back in every app when one app uses it where context cannot run', async () => {
+    const hooks = "import { user } from '@acme/stores';\n\nexport async function handle({ event, resolve }) {\n\tuser.set(event.locals.name);\n\treturn resolve(event);\n}\n";
+    const root = workspace({ 'apps/admin/src/hooks.server.ts': hooks });
+    const before = await readTree(root);
+    const result = runCli([root, '--json']);
+    expect(result.status, result.stderr).toBe(0);
+    const [admin, shop] = JSON.parse(result.stdout).apps;
+    for (const app of [admin, shop]) {
+      const user = app.storeModules.find((module: { file: string }) => module.file === '../../packages/stores/src/user.ts');
+      expect(user.status, app.root).toBe('blocked');
+      expect(app.storeModules.find((module: { file: string }) => module.file === '../../packages/stores/src/cart.ts').status).toBe('migrated');
+    }
+    // The other app names the place in admin, relative to its own root.
+    const shopBlocker = shop.storeModules.find((module: { file: string }) => module.file.endsWith('user.ts')).blockers[0];
+    expect(shopBlocker).toEqual(expect.objectContaining({ file: '../admin/src/hooks.server.ts', line: 1, column: 10 }));
+    const after = await readTree(root);
+    expect(after.get('packages/stores/src/user.ts')).toBe(before.get('packages/stores/src/user.ts'));
+    expect(after.get('packages/stores/src/index.ts')).toBe(before.get('packages/stores/src/index.ts'));
+    expect(after.get('apps/admin/src/routes/+page.svelte')).toBe(before.get('apps/admin/src/routes/+page.svelte'));
+    expect(after.get('packages/stores/src/context-keys.ts')).toBe("export const CART_CONTEXT = Symbol('cart');\n");
+    expect(after.get('apps/shop/src/routes/+layout.svelte')).toContain("import { initCartContext } from '@acme/stores';");
+  });
+});
