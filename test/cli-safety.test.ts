@@ -158,6 +158,24 @@ describe('bad input', () => {
     expect(readFileSync(page)).toEqual(bytes);
   });
 
+  it('does not parse a huge file: it is reported and holds back only the store modules it mentions', () => {
+    const dir = app('blocked-server-uses', { repo: false });
+    // 6 MB of generated code that mentions `theme` but never imports it, and 6 MB that mentions nothing.
+    const bundle = `export const words = [${'"theme", '.repeat(600_000)}];\n`;
+    writeFileSync(join(dir, 'src/lib/bundle.js'), bundle);
+    writeFileSync(join(dir, 'src/lib/vendor.js'), `export const data = [${'1, '.repeat(2_000_000)}];\n`);
+    const result = cli([dir, '--json']);
+    expect(result.status).toBe(1);
+    const [report] = JSON.parse(result.stdout).apps;
+    expect(report.errors).toEqual([expect.objectContaining({ file: 'src/lib/bundle.js', line: 1, column: 1, message: expect.stringContaining('too large to parse') })]);
+    const theme = report.storeModules.find((module: { file: string }) => module.file === 'src/lib/theme.ts');
+    expect(theme.blockers).toEqual([expect.objectContaining({ file: 'src/lib/bundle.js', reason: expect.stringContaining('--ignore-pattern') })]);
+    expect(readFileSync(join(dir, 'src/lib/bundle.js'), 'utf8')).toBe(bundle);
+    const ignored = cli([dir, '--json', '--ignore-pattern', 'src/lib/bundle.js']);
+    expect(ignored.status).toBe(0);
+    expect(JSON.parse(ignored.stdout).apps[0].storeModules.find((module: { file: string }) => module.file === 'src/lib/theme.ts').status).toBe('migrated');
+  });
+
   it('keeps a byte order mark and CRLF line endings', () => {
     const dir = app('svelte5-ts-cart', { repo: false });
     const store = join(dir, 'src/lib/stores/cart.ts');

@@ -19,7 +19,7 @@ import { addContextKeys } from './edit/key-module.js';
 import { annotateBlockers } from './edit/annotate.js';
 import { initInRootLayout } from './edit/root-layout.js';
 import { insertAfterImports } from './edit/script-edits.js';
-import { initOrder, isMigrating, planMigration, type ConsumerUse, type ModulePlan } from './plan.js';
+import { initOrder, isMigrating, planMigration, whyNotParsed, type ConsumerUse, type ModulePlan } from './plan.js';
 import { buildReport } from './report.js';
 import type { MigrateOptions, MigrationResult, ProjectFiles } from './types.js';
 
@@ -103,7 +103,7 @@ function blockOnUnparsableRootLayout(index: SourceIndex, plans: ModulePlan[]): v
   if (!index.files.has(path) || index.get(path)) return;
   const error = index.errors.get(path)!;
   for (const plan of plans) {
-    plan.blockers.push({ file: path, line: error.line, column: error.column, reason: `the root layout has a syntax error, so the init calls cannot be added; fix it and run again` });
+    plan.blockers.push({ file: path, line: error.line, column: error.column, reason: `the root layout ${whyNotParsed(error)}, so the init calls cannot be added; fix it and run again` });
   }
 }
 

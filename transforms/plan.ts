@@ -11,7 +11,7 @@ import type { ImportStatement, ImportedName, ReExportStatement } from './analyse
 import { isComponentPath, isScriptPath, type ParsedFile, type Script } from './analyse/parse.js';
 import type { SourceIndex } from './analyse/source-index.js';
 import { lineColumn } from './text.js';
-import type { Blocker, SourceLocation } from './types.js';
+import type { Blocker, FileError, SourceLocation } from './types.js';
 
 /** One imported stateful name in a component's instance script. */
 export interface ConsumerUse {
@@ -185,10 +185,20 @@ function blockUnparsable(path: string, mentioned: ReferenceToken[], index: Sourc
         file: path,
         line: error.line,
         column: error.column,
-        reason: `this file has a syntax error, so its uses of ${plan.module.file} are unknown; fix it and run again`,
+        reason: `this file ${whyNotParsed(error)}, so its uses of ${plan.module.file} are unknown; ${whatToDo(error)}`,
       });
     }
   }
+}
+
+const isSyntaxError = (error: FileError) => error.message.startsWith('cannot parse');
+
+export function whyNotParsed(error: FileError): string {
+  return isSyntaxError(error) ? 'has a syntax error' : `was not parsed (${error.message})`;
+}
+
+function whatToDo(error: FileError): string {
+  return isSyntaxError(error) ? 'fix it and run again' : 'fix it, or skip it with --ignore-pattern if it never uses the store, and run again';
 }
 
 /** The store-module plans a module stands for: itself, or every store module a barrel leads to. */

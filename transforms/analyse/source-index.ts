@@ -9,6 +9,13 @@ import { readModuleSyntax, type ModuleSyntax } from './module-syntax.js';
 import { parseFile, type ParsedFile, type Script } from './parse.js';
 import { resolveImport } from './resolve.js';
 
+/**
+ * Larger files are not parsed: no hand-written module is this big, and parsing a generated bundle
+ * of 20 MB takes the parser most of a minute and gigabytes of memory. Such a file is reported,
+ * left alone, and holds back the store modules it mentions, like one that does not parse.
+ */
+export const MAX_PARSED_LENGTH = 5_000_000;
+
 export class SourceIndex {
   private readonly parsed = new Map<string, ParsedFile | null>();
   private readonly syntaxes = new Map<Script, ModuleSyntax>();
@@ -33,7 +40,10 @@ export class SourceIndex {
     if (!this.parsed.has(path)) {
       const text = this.files.get(path);
       let result: ParsedFile | null = null;
-      if (text !== undefined) {
+      if (text !== undefined && text.length > MAX_PARSED_LENGTH) {
+        const size = `${(text.length / 1e6).toFixed(1)} million characters`;
+        this.errors.set(path, { file: path, line: 1, column: 1, message: `too large to parse: ${size}, the limit is ${MAX_PARSED_LENGTH / 1e6} million` });
+      } else if (text !== undefined) {
         try {
           result = parseFile(path, text);
         } catch (error) {
