@@ -9,7 +9,7 @@ import type { Blocker } from '../types.js';
 import { posix } from 'node:path';
 import { lineColumn, unusedName } from '../text.js';
 import { declaredNames, freeReferences, patternNames, type References } from './ast.js';
-import { recogniseStoreCalls, type ImportedFactoryCheck, type StoreCall } from './store-calls.js';
+import { isRunesModulePath, recogniseStoreCalls, type ImportedFactoryCheck, type StoreCall } from './store-calls.js';
 import type { ModuleSyntax } from './module-syntax.js';
 import type { ParsedFile, Script } from './parse.js';
 
@@ -39,10 +39,13 @@ export interface StoreModule {
   problems: Blocker[];
 }
 
-/** Cheap text check: can this module create a store at all? */
+/** Cheap text check: can this module create a store, or rune state, at all? */
 export function mayDeclareStores(text: string): boolean {
-  return text.includes('svelte/store') || text.includes('subscribe');
+  return text.includes('svelte/store') || text.includes('subscribe') || text.includes('$state') || text.includes('$derived');
 }
+
+/** Runes make state in `.svelte.js` / `.svelte.ts` modules and in component module scripts. */
+const usesRunes = (file: ParsedFile, script: Script): boolean => script.kind === 'component-module' || isRunesModulePath(file.path);
 
 /**
  * The module's state, or undefined if it has none. `importedState` holds the imported locals that
@@ -57,7 +60,7 @@ export function findStoreModule(
 ): StoreModule | undefined {
   const script = file.scripts[0]!;
   const body = script.ast.program.body;
-  const { creatorOf } = recogniseStoreCalls(body, syntax, isImportedFactory);
+  const { creatorOf } = recogniseStoreCalls(body, syntax, isImportedFactory, usesRunes(file, script));
 
   // A `readable` with no start function, or a `derived` of such stores only, holds the same value
   // for everyone forever: not a leak. Unless `all` is set, it stays a module-level constant.
@@ -231,6 +234,7 @@ function isModuleSyntaxOnly(statement: Statement): boolean {
 
 /** Exported names of the store factories `file` defines (`export function createCounter() { return writable(0) }`). */
 export function exportedFactories(file: ParsedFile, syntax: ModuleSyntax, isImportedFactory: ImportedFactoryCheck): Set<string> {
-  const { factories } = recogniseStoreCalls(file.scripts[0]!.ast.program.body, syntax, isImportedFactory);
+  const script = file.scripts[0]!;
+  const { factories } = recogniseStoreCalls(script.ast.program.body, syntax, isImportedFactory, usesRunes(file, script));
   return new Set([...syntax.localExports].filter(([, local]) => factories.has(local)).map(([exported]) => exported));
 }

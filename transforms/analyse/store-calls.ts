@@ -3,29 +3,37 @@
  * form, and calls of store factories: functions of this module that return a store (or an object
  * with `subscribe`), factories imported from other modules of the app, and configured ones
  * (`persisted` from svelte-persisted-store).
+ *
+ * In runes modules (`.svelte.js` / `.svelte.ts`, and component module scripts) state is also made
+ * by `$state`, `$state.raw`, `$derived` and `$derived.by`, by functions that keep such state and
+ * return something (`createCounter()`), and by `new` of a class with `$state` fields.
  */
-import type { CallExpression, Expression, Node, Statement } from '@babel/types';
+import type { CallExpression, ClassBody, Expression, NewExpression, Node, Statement } from '@babel/types';
 import { walk } from './ast.js';
 import type { ModuleSyntax } from './module-syntax.js';
 
 const STORE_CREATORS = new Set(['writable', 'readable', 'derived']);
+const STATE_RUNES = new Set(['$state', '$state.raw', '$derived', '$derived.by']);
+
+/** `.svelte.js` / `.svelte.ts` modules, where runes work outside components. */
+export const isRunesModulePath = (path: string): boolean => /\.svelte\.[cm]?[jt]s$/.test(path);
 
 /** Whether `imported`, imported from `source` by the module being analysed, is a store factory. */
 export type ImportedFactoryCheck = (source: string, imported: string) => boolean;
 
 export interface StoreCall {
-  /** `writable`, `readable`, `derived`, or `factory` for a custom store factory. */
+  /** `writable`, `readable`, `derived`, `rune` for `$state`/`$derived`, or `factory` for a custom factory or state class. */
   creator: string;
-  call: CallExpression;
+  call: CallExpression | NewExpression;
 }
 
 export interface StoreCalls {
   creatorOf(node: Node): StoreCall | undefined;
-  /** Local names of the store factories this module defines. */
+  /** Local names of the store factories and state classes this module defines. */
   factories: Set<string>;
 }
 
-export function recogniseStoreCalls(body: Statement[], syntax: ModuleSyntax, isImportedFactory: ImportedFactoryCheck): StoreCalls {
+export function recogniseStoreCalls(body: Statement[], syntax: ModuleSyntax, isImportedFactory: ImportedFactoryCheck, runes: boolean): StoreCalls {
   const creators = new Map<string, string>();
   const namespaces = new Set<string>();
   for (const statement of syntax.imports) {
@@ -42,8 +50,11 @@ export function recogniseStoreCalls(body: Statement[], syntax: ModuleSyntax, isI
 
   const creatorOf = (node: Node): StoreCall | undefined => {
     const call = unwrapTypeCast(node);
+    // `new Auth()`: a factory here is a class whose instances hold `$state`.
+    if (call.type === 'NewExpression') return call.callee.type === 'Identifier' && creators.get(call.callee.name) === 'factory' ? { creator: 'factory', call } : undefined;
     if (call.type !== 'CallExpression') return undefined;
     const callee = call.callee;
+    if (runes && STATE_RUNES.has(calleeName(callee))) return { creator: 'rune', call };
     if (callee.type === 'Identifier') {
       const creator = creators.get(callee.name);
       return creator ? { creator, call } : undefined;
@@ -58,20 +69,59 @@ export function recogniseStoreCalls(body: Statement[], syntax: ModuleSyntax, isI
   };
   const isStoreCall = (node: Node): boolean => creatorOf(node) !== undefined;
 
-  // Factories: top-level functions returning a store or an object with `subscribe`. A factory may
-  // call another factory, so repeat until no new factory appears.
+  // Factories: top-level functions returning a store or an object with `subscribe` (or, with runes,
+  // keeping state and returning anything), and classes with state fields. A factory may call
+  // another factory, so repeat until no new factory appears.
   const functions = topLevelFunctions(body);
   const factories = new Set<string>();
   for (let found = true; found; ) {
     found = false;
     for (const [name, fn] of functions) {
-      if (creators.has(name) || !returnsStore(fn, isStoreCall)) continue;
+      if (creators.has(name) || !returnsStore(fn, creatorOf)) continue;
       creators.set(name, 'factory');
       factories.add(name);
       found = true;
     }
   }
+  if (runes) {
+    for (const [name, classBody] of topLevelClasses(body)) {
+      if (creators.has(name) || !hasStateFields(classBody, isStoreCall)) continue;
+      creators.set(name, 'factory');
+      factories.add(name);
+    }
+  }
   return { creatorOf, factories };
+}
+
+/** `$state`, `$state.raw`, `writable`: the callee as written, for simple names and one-level members. */
+function calleeName(callee: Node): string {
+  if (callee.type === 'Identifier') return callee.name;
+  if (callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && callee.property.type === 'Identifier' && !callee.computed) {
+    return `${callee.object.name}.${callee.property.name}`;
+  }
+  return '';
+}
+
+function topLevelClasses(body: Statement[]): Map<string, ClassBody> {
+  const classes = new Map<string, ClassBody>();
+  for (const statement of body) {
+    const declaration = unwrapExport(statement) ?? (statement.type === 'ExportDefaultDeclaration' ? statement.declaration : undefined);
+    if (declaration?.type === 'ClassDeclaration' && declaration.id) classes.set(declaration.id.name, declaration.body);
+  }
+  return classes;
+}
+
+/** Does the class keep state: a field initialised with a rune or store, or `this.x = $state()` in its constructor? */
+function hasStateFields(classBody: ClassBody, isStoreCall: (node: Node) => boolean): boolean {
+  return classBody.body.some((member) => {
+    if ((member.type === 'ClassProperty' || member.type === 'ClassPrivateProperty') && member.value) return isStoreCall(member.value);
+    if (member.type !== 'ClassMethod' || member.kind !== 'constructor') return false;
+    let found = false;
+    walk(member.body, (node) => {
+      if (node.type === 'AssignmentExpression' && node.left.type === 'MemberExpression' && node.left.object.type === 'ThisExpression' && isStoreCall(node.right)) found = true;
+    });
+    return found;
+  });
 }
 
 export function unwrapTypeCast(node: Node): Node {
@@ -101,17 +151,23 @@ function topLevelFunctions(body: Statement[]): Map<string, FunctionNode> {
 }
 
 /** Does `fn` return a store: a store call, a local bound to one, or an object with `subscribe`? */
-function returnsStore(fn: FunctionNode, isStoreCall: (node: Node) => boolean): boolean {
+function returnsStore(fn: FunctionNode, creatorOf: (node: Node) => StoreCall | undefined): boolean {
+  const isStoreCall = (node: Node) => creatorOf(node) !== undefined;
   const storeLocals = new Set<string>();
+  let keepsRuneState = false;
   const returned: Expression[] = [];
   if (fn.body.type !== 'BlockStatement') returned.push(fn.body);
   else {
     walk(fn.body, (node) => {
       if (node !== fn.body && /Function|Class/.test(node.type)) return false;
       if (node.type === 'ReturnStatement' && node.argument) returned.push(node.argument);
-      if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier' && node.init && isStoreCall(node.init)) storeLocals.add(node.id.name);
+      const creator = node.type === 'VariableDeclarator' && node.id.type === 'Identifier' && node.init ? creatorOf(node.init) : undefined;
+      if (creator) storeLocals.add((node as { id: { name: string } }).id.name);
+      if (creator?.creator === 'rune') keepsRuneState = true;
     });
   }
+  // A function keeping rune state and returning something hands out that state (`createCounter()`).
+  if (keepsRuneState && returned.length > 0) return true;
   return returned.some((expression) => {
     const value = unwrapTypeCast(expression);
     if (isStoreCall(value)) return true;

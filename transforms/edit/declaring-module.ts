@@ -53,6 +53,9 @@ export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, p
   } else {
     editor.edits.overwrite(first!.lineStart, first!.lineEnd, replacement + (codeFollowsDirectly(editor.text, first!.lineEnd, rest) ? eol : ''));
     for (const piece of rest) editor.edits.remove(piece.removeStart, piece.removeEnd);
+    // Pieces that ended the module go with the blank lines between them: the kept code ends it.
+    const tail = rest.find((piece) => nothingStaysAfter(editor.text, piece.lineStart, scriptEnd, rest));
+    if (tail) editor.edits.remove(lineEndAfter(editor.text, lastCodeBefore(editor.text, tail.lineStart)), scriptEnd);
   }
 
   removeFromExportLists(editor, module.statefulLocals);
@@ -71,6 +74,13 @@ function nothingStaysAfter(text: string, offset: number, end: number, removed: M
     i = piece.removeEnd - 1;
   }
   return true;
+}
+
+/** Offset of the last non-whitespace character before `offset`. */
+function lastCodeBefore(text: string, offset: number): number {
+  let i = offset - 1;
+  while (i > 0 && /\s/.test(text[i]!)) i--;
+  return i;
 }
 
 /** Whether, once the other pieces are gone, a code line would follow `offset` with no blank line between. */

@@ -114,6 +114,7 @@ export function insertAfterImports(editor: ScriptEditor, lines: string[]): void 
   const start = editor.script.offset;
   const firstBreak = /^[ \t]*\r?\n/.exec(editor.script.code);
   if (firstBreak) editor.edits.appendLeft(start + firstBreak[0].length, block + style.eol + blankLineIfCodeFollows(editor, start + firstBreak[0].length));
+  else if (editor.script.kind === 'module') editor.edits.appendLeft(start, block + style.eol + blankLineIfCodeFollows(editor, start));
   else editor.edits.appendLeft(start, style.eol + block + style.eol);
 }
 
