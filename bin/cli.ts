@@ -4,8 +4,8 @@ import { stat } from 'node:fs/promises';
 import { join, posix, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { formatReport, type MigrateOptions, type MigrationReport } from '../transforms/index.js';
-import { readConfig } from './config.js';
+import { formatReport, type ContextStyle, type MigrateOptions, type MigrationReport } from '../transforms/index.js';
+import { CONTEXT_STYLES, readConfig } from './config.js';
 import { uncommittedChanges } from './git-safety.js';
 import { findApps, type AppFolder } from './find-apps.js';
 import { runApp, type AppJob, type AppRun } from './run-app.js';
@@ -29,6 +29,7 @@ interface CliOptions {
   annotate: boolean;
   all: boolean;
   keyModule?: string;
+  contextStyle?: ContextStyle;
   factory: string[];
   include: string[];
   exclude: string[];
@@ -60,6 +61,11 @@ const program = new Command()
   .option('--annotate', 'add a `// @migration-task` comment above each place that blocks a store module', false)
   .option('--all', 'also migrate stores that never change (a `readable` constant, a `derived` of such); they cannot leak, so by default they are listed and left alone', false)
   .addOption(new Option('--key-module <path>', 'where the context key module goes, relative to the app root').default(undefined, '<lib>/context-keys.ts, or .js in JS apps'))
+  .addOption(
+    new Option('--context-style <style>', "key-module: Symbol keys in a generated module; create-context: Svelte's createContext() (needs Svelte 5.40+)")
+      .choices(CONTEXT_STYLES)
+      .default(undefined, 'key-module'),
+  )
   .addHelpText(
     'after',
     `
@@ -111,6 +117,7 @@ function appJob(root: string, app: AppFolder, options: CliOptions, config: Migra
     options: {
       packages: app.packages.map((pkg) => ({ name: pkg.name, dir: posix.relative(app.dir, pkg.dir) })),
       keyModule: options.keyModule ?? config.keyModule,
+      contextStyle: options.contextStyle ?? config.contextStyle,
       all: options.all || config.all,
       annotate: options.annotate || config.annotate,
       factories: [...(config.factories ?? []), ...options.factory],

@@ -1,9 +1,11 @@
 /** `svelte-store-context.config.json`: options a project keeps next to its `svelte.config.js`. */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MigrateOptions } from '../transforms/index.js';
+import type { ContextStyle, MigrateOptions } from '../transforms/index.js';
 
 export const CONFIG_FILE = 'svelte-store-context.config.json';
+
+export const CONTEXT_STYLES: ContextStyle[] = ['key-module', 'create-context'];
 
 export class ConfigError extends Error {}
 
@@ -20,15 +22,16 @@ export async function readConfig(root: string): Promise<MigrateOptions> {
   } catch (error) {
     return fail(`${(error as Error).message}`);
   }
-  const { keyModule, all, annotate, factories, include, exclude, ...unknown } = (config ?? {}) as Record<string, unknown>;
+  const { keyModule, contextStyle, all, annotate, factories, include, exclude, ...unknown } = (config ?? {}) as Record<string, unknown>;
   const keys = Object.keys(unknown);
-  if (keys.length > 0) fail(`unknown option ${keys.join(', ')} (known: keyModule, all, annotate, factories, include, exclude)`);
+  if (keys.length > 0) fail(`unknown option ${keys.join(', ')} (known: keyModule, contextStyle, all, annotate, factories, include, exclude)`);
   if (keyModule !== undefined && typeof keyModule !== 'string') fail(`keyModule must be a string`);
+  if (contextStyle !== undefined && !CONTEXT_STYLES.includes(contextStyle as ContextStyle)) fail(`contextStyle must be one of ${CONTEXT_STYLES.join(', ')}`);
   for (const [name, value] of Object.entries({ all, annotate })) {
     if (value !== undefined && typeof value !== 'boolean') fail(`${name} must be true or false`);
   }
   for (const [name, value] of Object.entries({ factories, include, exclude })) {
     if (value !== undefined && !(Array.isArray(value) && value.every((item) => typeof item === 'string'))) fail(`${name} must be a list of strings`);
   }
-  return { keyModule, all, annotate, factories, include, exclude } as MigrateOptions;
+  return { keyModule, contextStyle, all, annotate, factories, include, exclude } as MigrateOptions;
 }

@@ -10,6 +10,10 @@ describe('detectStyle', () => {
   it('reads tabs, single quotes and semicolons', () => {
     expect(detectStyle("import a from 'a';\nfunction f() {\n\treturn 1;\n}\n")).toEqual({ eol: '\n', indent: '\t', quote: "'", semicolon: true });
   });
+  it('counts only lines that end a statement', () => {
+    expect(detectStyle('export interface A {\n\tb: string;\n}\nexport class C {\n}\nexport const c = new C();\n').semicolon).toBe(true);
+    expect(detectStyle('export const list = [\n\t1,\n]\nexport const c = 2\n').semicolon).toBe(false);
+  });
   it('reads CRLF, two spaces, double quotes and no semicolons', () => {
     expect(detectStyle('import a from "a"\r\nconst b = 1\r\nif (b) {\r\n  f()\r\n    g()\r\n}\r\n')).toEqual({ eol: '\r\n', indent: '  ', quote: '"', semicolon: false });
   });

@@ -6,7 +6,7 @@
  * edit (magic-string on the original text). The CLI does all I/O.
  */
 import picomatch from 'picomatch';
-import { discoverProject, keyModuleFor } from './analyse/project.js';
+import { discoverProject, keyModuleFor, svelteRange, type Project } from './analyse/project.js';
 import { parseFile, type ParsedFile } from './analyse/parse.js';
 import { SourceIndex } from './analyse/source-index.js';
 import { parseFactorySpec } from './analyse/store-modules.js';
@@ -33,6 +33,7 @@ export function migrate(files: ProjectFiles | Record<string, string>, options: M
   // Unreadable files take part only in the text checks, so that the modules they mention are held back.
   const projectFiles: ProjectFiles = new Map([...readable, ...unreadable.map((file) => [file.file, file.text] as const)]);
   const project = discoverProject(readable, options);
+  refuseUnsupportedContextStyle(project, readable);
   const index = new SourceIndex(projectFiles, project, unreadable);
   const { onProgress } = options;
   if (onProgress) index.onParse = (parsed) => onProgress({ parsed });
@@ -87,8 +88,20 @@ function applyEdits(index: SourceIndex, migrating: ModulePlan[], annotated: Modu
   }
   const layoutUses = [...usesByFile].find(([file]) => file.path === project.rootLayout)?.[1] ?? [];
   initInRootLayout(edits, initOrder(migrating), layoutUses, project);
-  addContextKeys(edits, migrating, project);
+  if (project.contextStyle === 'key-module') addContextKeys(edits, migrating, project);
   return edits.result();
+}
+
+/** `createContext` exists from Svelte 5.40; an app that may install an older Svelte cannot use it. */
+function refuseUnsupportedContextStyle(project: Project, files: ProjectFiles): void {
+  if (project.contextStyle === 'key-module') return;
+  if (project.contextStyle !== 'create-context') throw new Error(`unknown context style "${project.contextStyle}" (known: key-module, create-context)`);
+  const [major, minor] = project.svelteVersion ?? [0, 0];
+  if (major > 5 || (major === 5 && minor >= 40)) return;
+  const range = svelteRange(files);
+  throw new Error(
+    `--context-style create-context needs Svelte 5.40 or later (for createContext), but the app's package.json ${range ? `allows svelte ${range}` : 'does not name svelte'}; raise it to "^5.40.0" or leave out --context-style`,
+  );
 }
 
 /** `--include` / `--exclude` as one predicate over project-relative paths. */

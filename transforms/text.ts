@@ -48,7 +48,8 @@ function detectQuote(code: string): CodeStyle['quote'] | undefined {
 }
 
 function detectSemicolon(code: string): boolean | undefined {
-  const statementEnds = [...code.matchAll(/^\s*(?:import|export|const|let)\b[^\n]*?(;?)\r?$/gm)];
+  // Lines that open a block or go on (`export class A {`, `export const a = [`) end no statement.
+  const statementEnds = [...code.matchAll(/^\s*(?:import|export|const|let)\b[^\n]*?(;?)\r?$/gm)].filter((match) => !/[{([,=>]\s*$/.test(match[0]));
   if (statementEnds.length === 0) return undefined;
   const withSemicolon = statementEnds.filter((match) => match[1] === ';').length;
   return withSemicolon * 2 >= statementEnds.length;

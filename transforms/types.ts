@@ -11,6 +11,11 @@ export interface MigrateOptions {
    * (`persisted@svelte-persisted-store` is always known).
    */
   factories?: string[];
+  /**
+   * `key-module` (default): a generated module of `Symbol` keys for `setContext`/`getContext`.
+   * `create-context`: Svelte's `createContext()` (Svelte 5.40 and later; refused for older apps).
+   */
+  contextStyle?: ContextStyle;
   /** Add a `// @migration-task: reason` comment above each place that blocks a store module. */
   annotate?: boolean;
   /** Globs of store module paths to consider; by default every store module is. */
@@ -38,6 +43,8 @@ export interface MigrateOptions {
    */
   sharedBlockers?: Record<string, Blocker[]>;
 }
+
+export type ContextStyle = 'key-module' | 'create-context';
 
 export interface WorkspacePackage {
   /** The name the app imports it by: `@acme/stores`. */

@@ -115,7 +115,7 @@ export async function serve(dir: string): Promise<Server> {
 export interface TrafficResult {
   requests: number;
   non200: number;
-  /** Responses showing another user's data, as `user path: marker` lines. */
+  /** Responses showing another request's state (another user's data, or `carriedOver`), as `user path: text` lines. */
   leaks: string[];
   /** Responses for a signed-in user on a page that should show their data but did not. */
   missingOwnData: string[];
@@ -130,9 +130,9 @@ export interface Visit {
 
 /**
  * Sends `visits` in order, then `bursts` rounds of all of them concurrently, and checks every
- * page for the markers of every other user.
+ * page for the markers of every other user, and for `carriedOver` (state left by another request).
  */
-export async function sendTraffic(url: string, visits: Visit[], users: AppUser[], bursts: number): Promise<TrafficResult> {
+export async function sendTraffic(url: string, visits: Visit[], users: AppUser[], bursts: number, carriedOver?: RegExp): Promise<TrafficResult> {
   const result: TrafficResult = { requests: 0, non200: 0, leaks: [], missingOwnData: [] };
   const visit = async ({ user, path, showsOwnData }: Visit) => {
     const response = await fetch(url + path, { headers: user.cookie ? { cookie: `user=${user.cookie}` } : {}, signal: AbortSignal.timeout(10_000) });
@@ -144,6 +144,8 @@ export async function sendTraffic(url: string, visits: Visit[], users: AppUser[]
       if (other === user) continue;
       for (const marker of other.markers) if (html.includes(marker)) result.leaks.push(`${who}: ${marker}`);
     }
+    const carried = carriedOver?.exec(html);
+    if (carried) result.leaks.push(`${who}: ${carried[0]}`);
     if (showsOwnData && !user.markers.every((marker) => html.includes(marker))) result.missingOwnData.push(who);
   };
   for (const planned of visits) await visit(planned);

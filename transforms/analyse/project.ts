@@ -5,7 +5,7 @@
 import { posix } from 'node:path';
 import ts from 'typescript';
 import type { Node, ObjectExpression } from '@babel/types';
-import type { MigrateOptions, ProjectFiles } from '../types.js';
+import type { ContextStyle, MigrateOptions, ProjectFiles } from '../types.js';
 import { parseScriptCode } from './parse.js';
 import { packageOf, readPackages, type PackageInfo } from './workspace-packages.js';
 
@@ -27,6 +27,9 @@ export interface Project {
   aliases: Alias[];
   typescript: boolean;
   svelteMajor: number;
+  /** The lowest Svelte version the app's `package.json` range allows (`^5.40.1` -> [5, 40]), if it says. */
+  svelteVersion: [number, number] | undefined;
+  contextStyle: ContextStyle;
   /** The app's key module; a workspace package's store modules use the package's own (`keyModuleFor`). */
   keyModule: string;
   rootLayout: string;
@@ -65,12 +68,15 @@ export function discoverProject(files: ProjectFiles, options: MigrateOptions): P
   aliases.push(...tsconfigPaths(files));
 
   const extension = typescript ? 'ts' : 'js';
+  const svelteVersion = lowestSvelteVersion(svelteRange(files));
   return {
     routesDir,
     libDir,
     aliases,
     typescript,
-    svelteMajor: svelteMajorVersion(files),
+    svelteMajor: svelteVersion?.[0] ?? 5,
+    svelteVersion,
+    contextStyle: options.contextStyle ?? 'key-module',
     keyModule: normalise(options.keyModule ?? `${libDir}/context-keys.${extension}`),
     rootLayout: `${routesDir}/+layout.svelte`,
     packages: readPackages(files, options.packages ?? []),
@@ -101,18 +107,20 @@ function normalise(path: string): string {
   return posix.normalize(path.replace(/\\/g, '/')).replace(/^\.\//, '').replace(/\/$/, '');
 }
 
-/** The major version of `svelte` the app depends on; 5 when it cannot be told. */
-function svelteMajorVersion(files: ProjectFiles): number {
-  const manifest = files.get('package.json');
-  if (!manifest) return 5;
+/** The version range of `svelte` in the app's `package.json`, if any. */
+export function svelteRange(files: ProjectFiles): string | undefined {
   try {
-    const pkg = JSON.parse(manifest) as Record<string, Record<string, string> | undefined>;
-    const range = pkg.dependencies?.svelte ?? pkg.devDependencies?.svelte ?? pkg.peerDependencies?.svelte;
-    const major = range ? /(\d+)/.exec(range)?.[1] : undefined;
-    return major ? Number(major) : 5;
+    const pkg = JSON.parse(files.get('package.json') ?? '{}') as Record<string, Record<string, string> | undefined>;
+    return pkg.dependencies?.svelte ?? pkg.devDependencies?.svelte ?? pkg.peerDependencies?.svelte;
   } catch {
-    return 5;
+    return undefined;
   }
+}
+
+/** The first version a range names is its lowest (`^5.40.1`, `~5.41`, `>=5.40 <6`, `5.x`). */
+function lowestSvelteVersion(range: string | undefined): [number, number] | undefined {
+  const version = range && /(\d+)(?:\.(\d+))?/.exec(range);
+  return version ? [Number(version[1]), Number(version[2] ?? 0)] : undefined;
 }
 
 /** The object literal behind `kit` in `svelte.config.js`, if it can be read without running it. */

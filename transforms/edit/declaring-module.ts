@@ -12,15 +12,15 @@
  *                                            export function getCartContext() { … }
  */
 import type { Node, Statement } from '@babel/types';
-import { keyModuleFor, type Project } from '../analyse/project.js';
+import type { Project } from '../analyse/project.js';
 import type { ProjectFiles } from '../types.js';
-import { importSpecifier } from '../analyse/resolve.js';
 import { walk } from '../analyse/ast.js';
 import { bundleKey } from '../analyse/find-stores.js';
 import type { ModulePlan } from '../plan.js';
+import { contextApi } from './context-api.js';
 import { contextCallLine, rewriteConsumerImports } from './consumer.js';
-import { lineEndAfter, lineStartOf, unusedName } from '../text.js';
-import { endOf, insertAfterImports, quoted, removeStatement, rewriteSpecifierList, startOf, statement, statementLineRange, type ScriptEditor } from './script-edits.js';
+import { lineEndAfter, lineStartOf } from '../text.js';
+import { endOf, insertAfterImports, removeStatement, rewriteSpecifierList, startOf, statement, statementLineRange, type ScriptEditor } from './script-edits.js';
 
 export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, project: Project, files: ProjectFiles): void {
   const { module, names } = plan;
@@ -40,10 +40,9 @@ export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, p
   });
   const returned = statement(style, `${style.indent}return { ${entries.join(', ')} }`);
 
-  const svelteImports = ensureSvelteImports(editor);
   const create = [`function ${names.create}() {`, body, '', returned, '}'].join(eol);
-  const api = (project.typescript && editor.script.lang === 'ts' ? typedApi : jsDocApi)(plan, svelteImports, editor);
-  const replacement = [create, ...api].join(eol + eol) + eol;
+  const api = contextApi(editor, plan, project, files);
+  const replacement = [create, ...api.declarations].join(eol + eol) + eol;
 
   const [first, ...rest] = pieces;
   const scriptEnd = editor.script.offset + editor.script.code.length;
@@ -59,10 +58,7 @@ export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, p
   }
 
   removeFromExportLists(editor, module.statefulLocals);
-  insertAfterImports(editor, [
-    ...svelteImports.newImport,
-    statement(style, `import { ${names.key} } from ${quoted(style, importSpecifier(module.file, keyModuleFor(project, module.file), project, files))}`),
-  ]);
+  insertAfterImports(editor, api.imports);
 }
 
 /** Whether all code after `offset` moves away, leaving only whitespace. */
@@ -171,94 +167,6 @@ function indentLines(editor: ScriptEditor, start: number, end: number, templates
     if (!insideTemplate && !blank) result += style.indent;
   }
   return result;
-}
-
-interface SvelteImports {
-  getContext: string;
-  setContext: string;
-  /** A new `import { … } from 'svelte'` line, when the module had none to extend. */
-  newImport: string[];
-}
-
-/** Makes `getContext` and `setContext` available, extending an existing `import … from 'svelte'`. */
-function ensureSvelteImports(editor: ScriptEditor): SvelteImports {
-  const { script, style } = editor;
-  const existing = script.ast.program.body.find(
-    (node): node is Extract<Statement, { type: 'ImportDeclaration' }> => node.type === 'ImportDeclaration' && node.source.value === 'svelte' && node.importKind !== 'type',
-  );
-  const local = (name: string): string | undefined =>
-    existing?.specifiers.find((specifier) => specifier.type === 'ImportSpecifier' && specifier.importKind !== 'type' && (specifier.imported.type === 'Identifier' ? specifier.imported.name : specifier.imported.value) === name)?.local.name;
-  const result: SvelteImports = { getContext: local('getContext') ?? '', setContext: local('setContext') ?? '', newImport: [] };
-  const missing: string[] = [];
-  for (const name of ['getContext', 'setContext'] as const) {
-    if (result[name]) continue;
-    const alias = unusedName(name, [script.code]);
-    result[name] = alias;
-    missing.push(alias === name ? name : `${name} as ${alias}`);
-  }
-  if (missing.length === 0) return result;
-  if (existing && existing.specifiers.some((specifier) => specifier.type === 'ImportSpecifier')) {
-    const named = existing.specifiers.filter((specifier) => specifier.type === 'ImportSpecifier');
-    rewriteSpecifierList(editor, existing, [...named, ...missing]);
-  } else {
-    result.newImport.push(statement(style, `import { ${missing.join(', ')} } from ${quoted(style, 'svelte')}`));
-  }
-  return result;
-}
-
-function typedApi({ names }: ModulePlan, svelte: SvelteImports, { style }: ScriptEditor): string[] {
-  const { eol, indent } = style;
-  return [
-    statement(style, `export type ${names.type} = ReturnType<typeof ${names.create}>`),
-    [
-      `/** Creates this module's state for the current request; call it once, in the root layout. */`,
-      `export function ${names.init}(): ${names.type} {`,
-      `${indent}${statement(style, `return ${svelte.setContext}(${names.key}, ${names.create}())`)}`,
-      '}',
-    ].join(eol),
-    [
-      `/** This request's state; call it at the top level of a component's script. */`,
-      `export function ${names.get}(): ${names.type} {`,
-      `${indent}${statement(style, `const context = ${svelte.getContext}<${names.type} | undefined>(${names.key})`)}`,
-      ...missingContextCheck(names, style),
-      '}',
-    ].join(eol),
-  ];
-}
-
-function jsDocApi({ names }: ModulePlan, svelte: SvelteImports, { style }: ScriptEditor): string[] {
-  const { eol, indent } = style;
-  return [
-    `/** @typedef {ReturnType<typeof ${names.create}>} ${names.type} */`,
-    [
-      `/**`,
-      ` * Creates this module's state for the current request; call it once, in the root layout.`,
-      ` * @returns {${names.type}}`,
-      ` */`,
-      `export function ${names.init}() {`,
-      `${indent}${statement(style, `return ${svelte.setContext}(${names.key}, ${names.create}())`)}`,
-      '}',
-    ].join(eol),
-    [
-      `/**`,
-      ` * This request's state; call it at the top level of a component's script.`,
-      ` * @returns {${names.type}}`,
-      ` */`,
-      `export function ${names.get}() {`,
-      `${indent}${statement(style, `const context = /** @type {${names.type} | undefined} */ (${svelte.getContext}(${names.key}))`)}`,
-      ...missingContextCheck(names, style),
-      '}',
-    ].join(eol),
-  ];
-}
-
-/** A component rendered where no init ran (a test, a `mount()`) fails with a sentence saying what to do, not `undefined`. */
-function missingContextCheck(names: ModulePlan['names'], style: ScriptEditor['style']): string[] {
-  const message = `${names.get}(): no ${names.label} context; call ${names.init}() in the root layout first`;
-  return [
-    `${style.indent}if (!context) throw new Error(${quoted(style, message)})${style.semicolon ? ';' : ''}`,
-    `${style.indent}${statement(style, 'return context')}`,
-  ];
 }
 
 /** `export { cart, TAX }` loses the names that moved into the bundle; `export default cart` goes. */
