@@ -7,7 +7,8 @@
  *
  * Takes .cpuprofile files or folders of them (one per thread with --cpus) and adds them up. Prints
  * self time by function, self time by file (a package under node_modules counts as one file), and
- * the total time (self and callees) of this project's own functions, which tells the phases apart.
+ * the total time (self and callees) of this project's own functions, which tells the phases apart,
+ * with the part of it spent outside `parseFile`: what the migration costs beyond parsing.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -29,6 +30,7 @@ const files = positionals.flatMap((path) =>
 const selfByFunction = new Map();
 const selfByFile = new Map();
 const totalByFunction = new Map();
+const unparsedByFunction = new Map();
 let totalMs = 0;
 for (const file of files) {
   const profile = JSON.parse(readFileSync(file, 'utf8'));
@@ -45,18 +47,24 @@ for (const file of files) {
     add(selfByFile, fileKey(node.callFrame), ms);
     // A function counts once per sample however deep it recurses.
     const onStack = new Set();
+    let parsing = false;
     for (let id = node.id; id !== undefined; id = parents.get(id)) {
       const frame = nodes.get(id).callFrame;
-      if (isOwnCode(frame.url)) onStack.add(functionKey(frame));
+      if (!isOwnCode(frame.url)) continue;
+      onStack.add(functionKey(frame));
+      if (frame.functionName === 'parseFile') parsing = true;
     }
-    for (const key of onStack) add(totalByFunction, key, ms);
+    for (const key of onStack) {
+      add(totalByFunction, key, ms);
+      if (!parsing) add(unparsedByFunction, key, ms);
+    }
   }
 }
 
 console.log(`${files.length} profile${files.length === 1 ? '' : 's'}, ${(totalMs / 1000).toFixed(2)} s sampled`);
 print(`self time by function (top ${top})`, selfByFunction, top);
 print('self time by file', selfByFile, top);
-print(`total time of this project's functions (top ${top})`, totalByFunction, top);
+print(`total time of this project's functions (top ${top}); in brackets, the part outside parseFile`, totalByFunction, top, unparsedByFunction);
 
 function add(map, key, ms) {
   map.set(key, (map.get(key) ?? 0) + ms);
@@ -80,9 +88,11 @@ function isOwnCode(url) {
   return url.startsWith('file://') && fileURLToPath(url).startsWith(join(REPO, 'dist'));
 }
 
-function print(title, map, count) {
+function print(title, map, count, part) {
   console.log(`\n${title}:`);
+  const seconds = (ms) => `${(ms / 1000).toFixed(2).padStart(6)} s`;
   for (const [key, ms] of [...map].sort((a, b) => b[1] - a[1]).slice(0, count)) {
-    console.log(`  ${(ms / 1000).toFixed(2).padStart(7)} s  ${((ms / totalMs) * 100).toFixed(1).padStart(5)}%  ${key}`);
+    const share = part ? ` (${seconds(part.get(key) ?? 0)})` : '';
+    console.log(`  ${seconds(ms)}${share}  ${((ms / totalMs) * 100).toFixed(1).padStart(5)}%  ${key}`);
   }
 }

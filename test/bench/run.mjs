@@ -80,7 +80,10 @@ let childCount = 0;
 
 try {
   const cpus = os.cpus();
-  console.log(`machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cpus, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`);
+  console.log(
+    `machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cpus, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ` +
+      `Node ${process.version}, ${os.platform()} ${os.release()}, load average ${os.loadavg()[0].toFixed(2)}`,
+  );
   const noopTransform = join(tmp, 'noop-transform.cjs');
   writeFileSync(noopTransform, NOOP_TRANSFORM);
 
@@ -134,7 +137,10 @@ async function benchmark(label, sizes, noopTransform) {
     });
   }
   rmSync(root, { recursive: true, force: true });
-  printTable(label, results);
+  // The benchmark itself keeps one to two cores busy; a load average well above 2 means something
+  // else was running too, and the timings are skewed.
+  console.log(`\n${label}, median of ${runs} run${runs === 1 ? '' : 's'} (load average ${os.loadavg()[0].toFixed(2)} at the end):`);
+  printTable(results);
   return results;
 }
 
@@ -185,7 +191,7 @@ function measure(args, { captureStdout = false } = {}) {
   });
 }
 
-function printTable(label, results) {
+function printTable(results) {
   const baseline = results.get('baseline').seconds;
   const rows = [['case', 'files', 'wall s', 'files/s', 'peak RSS MB', 'x baseline']];
   for (const result of results.values()) {
@@ -198,7 +204,6 @@ function printTable(label, results) {
       (result.seconds / baseline).toFixed(2),
     ]);
   }
-  console.log(`\n${label}, median of ${runs} run${runs === 1 ? '' : 's'}:`);
   printRows(rows);
 }
 
