@@ -26,47 +26,62 @@ export async function findApps(root: string): Promise<AppFolder[]> {
   const searched = workspaces.length > 0 ? workspaces.map((pattern) => `${pattern.replace(/\/+$/, '')}/svelte.config.{js,mjs,ts}`) : ['**/svelte.config.{js,mjs,ts}'];
   const ignore = [...ALWAYS_SKIPPED, ...(await gitignorePatterns(root))];
   const configs = await glob(searched, { cwd: root, ignore, dot: false });
-  const apps = new Set<string>();
+  const kitFolders = new Set<string>();
   for (const config of configs) {
     const folder = dirname(config);
-    if (await isSvelteKitApp(join(root, folder))) apps.add(folder);
+    if (await isSvelteKitApp(join(root, folder))) kitFolders.add(folder);
   }
-  const packages = await workspacePackages(root, workspaces, ignore, apps);
+  const members = await workspaceMembers(root, workspaces, ignore);
+  // A SvelteKit library (svelte.config.js, kit as a dev dependency) that others depend on is a package, not an app.
+  const dependedOnByOthers = new Set([...members.values()].flatMap((member) => member.dependencies));
+  const apps = [...kitFolders].filter((dir) => ![...members].some(([name, member]) => member.dir === dir && dependedOnByOthers.has(name)));
+  const packages = new Map([...members].filter(([, member]) => !apps.includes(member.dir)));
   return Promise.all(
-    [...apps].sort().map(async (dir) => ({ dir, packages: dependedOn(dependencyNames(await readJson(join(root, dir, 'package.json'))), packages) })),
+    apps.sort().map(async (dir) => ({ dir, packages: packagesOfApp(dependencyNames(await readJson(join(root, dir, 'package.json'))), packages) })),
   );
 }
 
-interface FoundPackage {
+interface WorkspaceMember {
   dir: string;
   dependencies: string[];
 }
 
-/** Named packages of the workspaces that are not apps, by name. */
-async function workspacePackages(root: string, workspaces: string[], ignore: string[], apps: Set<string>): Promise<Map<string, FoundPackage>> {
-  const found = new Map<string, FoundPackage>();
+/** Named members of the workspaces, by name. */
+async function workspaceMembers(root: string, workspaces: string[], ignore: string[]): Promise<Map<string, WorkspaceMember>> {
+  const found = new Map<string, WorkspaceMember>();
   if (workspaces.length === 0) return found;
   const manifests = await glob(workspaces.map((pattern) => `${pattern.replace(/\/+$/, '')}/package.json`), { cwd: root, ignore, dot: false });
   for (const manifestPath of manifests.sort()) {
-    const dir = posix.dirname(manifestPath);
     const manifest = await readJson(join(root, manifestPath));
-    if (apps.has(dir) || typeof manifest?.name !== 'string' || found.has(manifest.name)) continue;
-    found.set(manifest.name, { dir, dependencies: dependencyNames(manifest) });
+    if (typeof manifest?.name !== 'string' || found.has(manifest.name)) continue;
+    found.set(manifest.name, { dir: posix.dirname(manifestPath), dependencies: dependencyNames(manifest) });
   }
   return found;
 }
 
-/** The workspace packages `names` lead to, directly or through each other's dependencies. */
-function dependedOn(names: string[], packages: Map<string, FoundPackage>): WorkspacePackage[] {
-  const reached = new Map<string, WorkspacePackage>();
+/**
+ * The workspace packages an app reads: those it depends on, directly or through each other, and
+ * every package that depends on one of those (a `widgets` package using `@acme/stores` must be
+ * rewritten, or hold the store back, whenever the store moves into context).
+ */
+function packagesOfApp(names: string[], packages: Map<string, WorkspaceMember>): WorkspacePackage[] {
+  const reached = new Set<string>();
   const visit = (name: string) => {
     const found = packages.get(name);
     if (!found || reached.has(name)) return;
-    reached.set(name, { name, dir: found.dir });
+    reached.add(name);
     found.dependencies.forEach(visit);
   };
   names.forEach(visit);
-  return [...reached.values()].sort((a, b) => a.name.localeCompare(b.name));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [name, member] of packages) {
+      if (reached.has(name) || !member.dependencies.some((dependency) => reached.has(dependency))) continue;
+      visit(name);
+      grew = true;
+    }
+  }
+  return [...reached].sort().map((name) => ({ name, dir: packages.get(name)!.dir }));
 }
 
 function dependencyNames(manifest: Record<string, unknown> | undefined): string[] {

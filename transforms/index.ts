@@ -114,7 +114,7 @@ function pathFilter(include: string[] = [], exclude: string[] = []): (path: stri
 function blockOnUnparsableRootLayout(index: SourceIndex, plans: ModulePlan[]): void {
   const path = index.project.rootLayout;
   if (!index.files.has(path) || index.get(path)) return;
-  const error = index.errors.get(path)!;
+  const error = index.holdBack(path)!;
   for (const plan of plans) {
     plan.blockers.push({ file: path, line: error.line, column: error.column, reason: `the root layout ${whyNotParsed(error)}, so the init calls cannot be added; fix it and run again` });
   }

@@ -10,6 +10,8 @@ import { nameContexts, type ContextNames } from './context-names.js';
 import type { ImportStatement, ImportedName, ReExportStatement } from './analyse/module-syntax.js';
 import { isComponentPath, isScriptPath, type ParsedFile, type Script } from './analyse/parse.js';
 import type { SourceIndex } from './analyse/source-index.js';
+import { packageNamed, packageOf } from './analyse/workspace-packages.js';
+import { packageSpecifier } from './init-import.js';
 import { lineColumn } from './text.js';
 import type { Blocker, FileError, SourceLocation } from './types.js';
 
@@ -82,6 +84,7 @@ export function planMigration(index: SourceIndex, options: PlanOptions = {}): Pl
     for (const script of file.scripts) collectUses(file, script, index, plans);
   }
   for (const [path, blockers] of Object.entries(options.sharedBlockers ?? {})) plans.get(path)?.blockers.push(...blockers);
+  blockUnreachablePackageModules(plans, index);
   blockDependencyCycles(plans);
   blockDependentsOfBlocked(plans);
   return { modules: [...plans.values()].sort((a, b) => a.module.file.localeCompare(b.module.file)), constantOnly };
@@ -102,6 +105,20 @@ function dependencyUses(plan: ModulePlan, index: SourceIndex, plans: Map<string,
     }
   }
   return uses;
+}
+
+/** A workspace package's module whose init the app's root layout cannot import by the package's name. */
+function blockUnreachablePackageModules(plans: Map<string, ModulePlan>, index: SourceIndex): void {
+  for (const plan of plans.values()) {
+    const pkg = packageOf(index.project.packages, plan.module.file);
+    if (!pkg || packageSpecifier(plan, index)) continue;
+    plan.blockers.push({
+      file: plan.module.file,
+      line: 1,
+      column: 1,
+      reason: `the root layout must call ${plan.names.init}(), but no import of ${pkg.name} leads to this module; re-export it from the package's entry (or its exports), then run again`,
+    });
+  }
 }
 
 /** Store modules that need each other's state have no init order: report the cycle, migrate neither. */
@@ -177,7 +194,7 @@ export function initOrder(plans: ModulePlan[]): ModulePlan[] {
 }
 
 function blockUnparsable(path: string, mentioned: ReferenceToken[], index: SourceIndex, plans: Map<string, ModulePlan>): void {
-  const error = index.errors.get(path);
+  const error = index.holdBack(path);
   if (!error) return;
   for (const module of new Set(mentioned.flatMap((token) => token.modules))) {
     for (const plan of modulesBehind(module, index, plans)) {
@@ -223,6 +240,7 @@ function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans
   const ownDependencies = plans.get(file.path)?.module.usedImports;
   for (const statement of syntax.imports) {
     const target = index.resolve(statement.source, file.path);
+    if (!target && statement.names.some((name) => !name.typeOnly)) blockUnresolvedPackageImport(statement.source, at(statement.node), index, plans);
     if (!target || target === file.path) continue;
     for (const name of statement.names) {
       if (name.typeOnly || ownDependencies?.has(name.local)) continue;
@@ -254,6 +272,7 @@ function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans
 
   for (const reExport of syntax.reExports) {
     const target = index.resolve(reExport.source, file.path);
+    if (!target) blockUnresolvedPackageImport(reExport.source, at(reExport.node), index, plans);
     if (!target) continue;
     if (reExport.star === 'namespace') {
       for (const plan of modulesBehind(target, index, plans)) {
@@ -277,6 +296,20 @@ function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans
     for (const plan of target ? modulesBehind(target, index, plans) : []) {
       plan.blockers.push({ ...at(dynamicImport.node), reason: `dynamic import of ${plan.module.file}; import its names statically in a component instead` });
     }
+  }
+}
+
+/**
+ * An import naming a workspace package that no file of it answers (an `exports` entry this tool
+ * does not follow): its uses are unknown, so the package's store modules stay as they are.
+ */
+function blockUnresolvedPackageImport(specifier: string, location: SourceLocation, index: SourceIndex, plans: Map<string, ModulePlan>): void {
+  const pkg = packageNamed(specifier, index.project.packages);
+  // Styles, images and JSON cannot use state.
+  if (!pkg || /\.(?!(?:[cm]?[jt]s|svelte)$)\w+$/.test(specifier)) return;
+  for (const plan of plans.values()) {
+    if (packageOf(index.project.packages, plan.module.file) !== pkg) continue;
+    plan.blockers.push({ ...location, reason: `\`${specifier}\` could not be resolved to a file of ${pkg.name}, so what it uses of ${plan.module.file} is unknown; import it by a path its package.json exports, then run again` });
   }
 }
 

@@ -9,7 +9,7 @@ import type { Blocker } from '../types.js';
 import { posix } from 'node:path';
 import { lineColumn, unusedName } from '../text.js';
 import { declaredNames, freeReferences, patternNames, type References } from './ast.js';
-import { isRunesModulePath, recogniseStoreCalls, type ImportedFactoryCheck, type StoreCall } from './store-calls.js';
+import { creationInside, isRunesModulePath, recogniseStoreCalls, type ImportedFactoryCheck, type StoreCall } from './store-calls.js';
 import type { ModuleSyntax } from './module-syntax.js';
 import type { ParsedFile, Script } from './parse.js';
 
@@ -41,7 +41,7 @@ export interface StoreModule {
 
 /** Cheap text check: can this module create a store, or rune state, at all? */
 export function mayDeclareStores(text: string): boolean {
-  return text.includes('svelte/store') || text.includes('subscribe') || text.includes('$state') || text.includes('$derived');
+  return text.includes('svelte/store') || text.includes('subscribe') || text.includes('$state') || text.includes('$derived') || text.includes('svelte/reactivity');
 }
 
 /** Runes make state in `.svelte.js` / `.svelte.ts` modules and in component module scripts. */
@@ -80,7 +80,7 @@ export function findStoreModule(
     const declaration = unwrapExport(statement);
     if (declaration?.type !== 'VariableDeclaration') continue;
     for (const declarator of declaration.declarations) {
-      const call = declarator.init && creatorOf(declarator.init);
+      const call = declarator.init && (creatorOf(declarator.init) ?? creationInside(declarator.init, creatorOf));
       if (call) addStore(call, patternNames(declarator.id));
     }
   }
@@ -199,6 +199,12 @@ function findProblems(
     const { statement } = item;
     if (moved.has(item) && statement.type === 'ExportNamedDeclaration' && statement.declaration?.type === 'VariableDeclaration' && statement.declaration.kind !== 'const') {
       problems.push(at(statement, `exported \`${statement.declaration.kind}\` ${item.declared.join(', ')} holds state; importers see reassignments live, which a context value cannot do, so make it a store or a const first`));
+    }
+    const exportedClass = statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration' ? statement.declaration : undefined;
+    if (moved.has(item) && exportedClass?.type === 'ClassDeclaration') {
+      problems.push(
+        at(statement, `exported class ${exportedClass.id?.name ?? ''} reads this module's state, so it would move into context and could no longer be imported as a class or used as a type; hand it the state through its constructor instead`.replace('class  ', 'class ')),
+      );
     }
     if (!moved.has(item)) {
       const typeOnlyUse = [...item.refs.typeQueries].find((name) => statefulLocals.has(name));

@@ -13,7 +13,11 @@ const EXTENSIONS = ['.ts', '.js', '.mts', '.mjs', '.svelte.ts', '.svelte.js'];
 export function resolveImport(specifier: string, importer: string, project: Project, files: ProjectFiles): string | undefined {
   const packageTarget = packageTargets(specifier, project.packages);
   if (packageTarget) return packageTarget.map((target) => probe(target, files)).find((found) => found !== undefined);
-  const target = aliasTarget(specifier, project) ?? (specifier.startsWith('.') ? posix.join(posix.dirname(importer), specifier) : undefined);
+  const importerPackage = packageOf(project.packages, importer);
+  // Inside a SvelteKit library, `$lib` is the library's own.
+  const isLib = specifier === '$lib' || specifier.startsWith('$lib/');
+  const ownLib = isLib && importerPackage?.sourceDir.endsWith('/src/lib') ? importerPackage.sourceDir + specifier.slice(4) : undefined;
+  const target = ownLib ?? aliasTarget(specifier, project) ?? (specifier.startsWith('.') ? posix.join(posix.dirname(importer), specifier) : undefined);
   // Paths above the app root are files only inside a workspace package.
   if (target === undefined || (target.startsWith('..') && !packageOf(project.packages, target))) return undefined;
   return probe(posix.normalize(target), files);

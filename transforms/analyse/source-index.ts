@@ -11,15 +11,19 @@ import { resolveImport } from './resolve.js';
 
 /**
  * Larger files are not parsed: no hand-written module is this big, and parsing a generated bundle
- * of 20 MB takes the parser most of a minute and gigabytes of memory. Such a file is reported,
- * left alone, and holds back the store modules it mentions, like one that does not parse.
+ * of 20 MB takes the parser most of a minute and gigabytes of memory. Such a file is left alone;
+ * when it mentions a store module it is reported and holds the module back, like one that does
+ * not parse (`holdBack`).
  */
 export const MAX_PARSED_LENGTH = 5_000_000;
 
 export class SourceIndex {
   private readonly parsed = new Map<string, ParsedFile | null>();
   private readonly syntaxes = new Map<Script, ModuleSyntax>();
+  /** Files that could not be read or parsed: reported. */
   readonly errors = new Map<string, FileError>();
+  /** Files too large to parse: reported only once something needs them (`holdBack`). */
+  private readonly tooLarge = new Map<string, FileError>();
   /** Files parsed (or tried) so far; `onParse` hears each one. */
   parsedCount = 0;
   onParse: (count: number) => void = () => {};
@@ -42,7 +46,7 @@ export class SourceIndex {
       let result: ParsedFile | null = null;
       if (text !== undefined && text.length > MAX_PARSED_LENGTH) {
         const size = `${(text.length / 1e6).toFixed(1)} million characters`;
-        this.errors.set(path, { file: path, line: 1, column: 1, message: `too large to parse: ${size}, the limit is ${MAX_PARSED_LENGTH / 1e6} million` });
+        this.tooLarge.set(path, { file: path, line: 1, column: 1, message: `too large to parse: ${size}, the limit is ${MAX_PARSED_LENGTH / 1e6} million` });
       } else if (text !== undefined) {
         try {
           result = parseFile(path, text);
@@ -55,6 +59,13 @@ export class SourceIndex {
       if (text !== undefined) this.onParse(++this.parsedCount);
     }
     return this.parsed.get(path) ?? undefined;
+  }
+
+  /** Why a file that a store module depends on could not be parsed; it is reported from now on. */
+  holdBack(path: string): FileError | undefined {
+    const error = this.errors.get(path) ?? this.tooLarge.get(path);
+    if (error) this.errors.set(path, error);
+    return error;
   }
 
   syntax(script: Script): ModuleSyntax {

@@ -14,6 +14,8 @@ import type { ModuleSyntax } from './module-syntax.js';
 
 const STORE_CREATORS = new Set(['writable', 'readable', 'derived']);
 const STATE_RUNES = new Set(['$state', '$state.raw', '$derived', '$derived.by']);
+/** Reactive built-ins: `new SvelteMap()` at module level is shared state like `$state`. */
+const REACTIVE_CLASSES = new Set(['SvelteMap', 'SvelteSet', 'SvelteDate', 'SvelteURL', 'SvelteURLSearchParams']);
 
 /** `.svelte.js` / `.svelte.ts` modules, where runes work outside components. */
 export const isRunesModulePath = (path: string): boolean => /\.svelte\.[cm]?[jt]s$/.test(path);
@@ -42,6 +44,8 @@ export function recogniseStoreCalls(body: Statement[], syntax: ModuleSyntax, isI
       if (statement.source === 'svelte/store') {
         if (name.imported === '*') namespaces.add(name.local);
         else if (STORE_CREATORS.has(name.imported)) creators.set(name.local, name.imported);
+      } else if (statement.source === 'svelte/reactivity' && REACTIVE_CLASSES.has(name.imported)) {
+        creators.set(name.local, 'factory');
       } else if (name.imported !== '*' && isImportedFactory(statement.source, name.imported)) {
         creators.set(name.local, 'factory');
       }
@@ -73,21 +77,19 @@ export function recogniseStoreCalls(body: Statement[], syntax: ModuleSyntax, isI
   // keeping state and returning anything), and classes with state fields. A factory may call
   // another factory, so repeat until no new factory appears.
   const functions = topLevelFunctions(body);
+  const classes = runes ? topLevelClasses(body) : new Map<string, ClassBody>();
   const factories = new Set<string>();
   for (let found = true; found; ) {
     found = false;
-    for (const [name, fn] of functions) {
-      if (creators.has(name) || !returnsStore(fn, creatorOf)) continue;
+    const candidates = [
+      ...[...functions].map(([name, fn]) => [name, () => returnsStore(fn, creatorOf)] as const),
+      ...[...classes].map(([name, classBody]) => [name, () => hasStateFields(classBody, isStoreCall)] as const),
+    ];
+    for (const [name, isFactory] of candidates) {
+      if (creators.has(name) || !isFactory()) continue;
       creators.set(name, 'factory');
       factories.add(name);
       found = true;
-    }
-  }
-  if (runes) {
-    for (const [name, classBody] of topLevelClasses(body)) {
-      if (creators.has(name) || !hasStateFields(classBody, isStoreCall)) continue;
-      creators.set(name, 'factory');
-      factories.add(name);
     }
   }
   return { creatorOf, factories };
@@ -122,6 +124,22 @@ function hasStateFields(classBody: ClassBody, isStoreCall: (node: Node) => boole
     });
     return found;
   });
+}
+
+/** A creation directly inside an object or array literal: `{ auth: new Auth(), cart: writable([]) }`. */
+export function creationInside(node: Node, creatorOf: (node: Node) => StoreCall | undefined): StoreCall | undefined {
+  const value = unwrapTypeCast(node);
+  const children =
+    value.type === 'ObjectExpression'
+      ? value.properties.flatMap((property) => (property.type === 'ObjectProperty' ? [property.value] : []))
+      : value.type === 'ArrayExpression'
+        ? value.elements.filter((element) => element !== null)
+        : [];
+  for (const child of children) {
+    const found = creatorOf(child) ?? creationInside(child, creatorOf);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 export function unwrapTypeCast(node: Node): Node {

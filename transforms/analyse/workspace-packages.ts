@@ -8,8 +8,11 @@ import type { ProjectFiles, WorkspacePackage } from '../types.js';
 
 export interface PackageInfo extends WorkspacePackage {
   manifest: PackageManifest;
-  /** The package's own context key module: `<dir>/src/context-keys.ts` (`.js` in a JavaScript package). */
+  /** Where its sources are: `<dir>/src/lib` for a SvelteKit library (also what `$lib` means in it), else `<dir>/src`, else `<dir>`. */
+  sourceDir: string;
+  /** The package's own context key module, in `sourceDir` (`.js` in a JavaScript package). */
   keyModule: string;
+  typescript: boolean;
 }
 
 interface PackageManifest {
@@ -21,7 +24,7 @@ interface PackageManifest {
 
 type ExportsValue = string | null | ExportsValue[] | { [key: string]: ExportsValue };
 
-/** Conditions tried in order, as Vite resolves a Svelte package for the browser and SSR. */
+/** Conditions Vite matches when it resolves a Svelte package for the browser and SSR. */
 const CONDITIONS = ['svelte', 'import', 'module', 'default', 'node', 'require'];
 
 export function readPackages(files: ProjectFiles, packages: readonly WorkspacePackage[]): PackageInfo[] {
@@ -34,9 +37,14 @@ export function readPackages(files: ProjectFiles, packages: readonly WorkspacePa
     }
     const own = [...files.keys()].filter((path) => path.startsWith(`${dir}/`));
     const typescript = own.some((path) => path === `${dir}/tsconfig.json` || /(?<!\.d)\.ts$/.test(path));
-    const base = own.some((path) => path.startsWith(`${dir}/src/`)) ? `${dir}/src` : dir;
-    return { name, dir, manifest, keyModule: `${base}/context-keys.${typescript ? 'ts' : 'js'}` };
+    const sourceDir = [`${dir}/src/lib`, `${dir}/src`].find((folder) => own.some((path) => path.startsWith(`${folder}/`))) ?? dir;
+    return { name, dir, manifest, sourceDir, typescript, keyModule: `${sourceDir}/context-keys.${typescript ? 'ts' : 'js'}` };
   });
+}
+
+/** The package a specifier names (`@acme/stores`, `@acme/stores/cart`), if any. */
+export function packageNamed(specifier: string, packages: readonly PackageInfo[]): PackageInfo | undefined {
+  return packages.find((candidate) => specifier === candidate.name || specifier.startsWith(`${candidate.name}/`));
 }
 
 /** The package a project path belongs to, if any. */
@@ -49,7 +57,7 @@ export function packageOf(packages: readonly PackageInfo[], path: string): Packa
  * (`@acme/stores/cart` -> `../../packages/stores/src/cart.ts`), or undefined if it names none.
  */
 export function packageTargets(specifier: string, packages: readonly PackageInfo[]): string[] | undefined {
-  const pkg = packages.find((candidate) => specifier === candidate.name || specifier.startsWith(`${candidate.name}/`));
+  const pkg = packageNamed(specifier, packages);
   if (!pkg) return undefined;
   const subpath = `.${specifier.slice(pkg.name.length)}`;
   const { exports, svelte, module, main } = pkg.manifest;
@@ -58,8 +66,9 @@ export function packageTargets(specifier: string, packages: readonly PackageInfo
   else target = subpath === '.' ? (svelte ?? module ?? main ?? 'index') : subpath;
   if (target === undefined) return [];
   const path = posix.join(pkg.dir, target);
-  // A workspace package built to `dist/` is edited in its sources: `dist/cart.js` is `src/cart.ts`.
-  const fromSources = path.replace(`${pkg.dir}/dist/`, `${pkg.dir}/src/`);
+  // A workspace package built to `dist/` is edited in its sources: `dist/cart.js` is `src/cart.ts`
+  // (`src/lib/cart.ts` in a SvelteKit library).
+  const fromSources = path.replace(`${pkg.dir}/dist/`, `${pkg.sourceDir}/`);
   return fromSources === path ? [path] : [path, fromSources];
 }
 
@@ -69,27 +78,29 @@ function exportsTarget(exports: ExportsValue, subpath: string): string | undefin
   if (!subpathKeyed) return subpath === '.' ? conditionTarget(exports) : undefined;
   const map = exports as Record<string, ExportsValue>;
   if (subpath in map) return conditionTarget(map[subpath]!);
-  for (const [key, value] of Object.entries(map)) {
+  // Of the `*` patterns that match, the one with the longest prefix wins, as in Node.
+  const patterns = Object.keys(map)
+    .filter((key) => key.includes('*'))
+    .sort((a, b) => b.indexOf('*') - a.indexOf('*'));
+  for (const key of patterns) {
     const star = key.indexOf('*');
-    if (star < 0) continue;
     const [prefix, suffix] = [key.slice(0, star), key.slice(star + 1)];
     if (subpath.startsWith(prefix) && subpath.endsWith(suffix) && subpath.length >= key.length - 1) {
       const matched = subpath.slice(prefix.length, subpath.length - suffix.length);
-      return conditionTarget(value)?.replaceAll('*', matched);
+      return conditionTarget(map[key]!)?.replaceAll('*', matched);
     }
   }
   return undefined;
 }
 
+/** The first condition, in the package's own order, that Vite would match. */
 function conditionTarget(value: ExportsValue): string | undefined {
   if (typeof value === 'string') return value;
   if (value === null) return undefined;
   if (Array.isArray(value)) return value.map(conditionTarget).find((target) => target !== undefined);
-  for (const condition of CONDITIONS) {
-    if (condition in value) {
-      const target = conditionTarget(value[condition]!);
-      if (target !== undefined) return target;
-    }
+  for (const [condition, target] of Object.entries(value)) {
+    const resolved = CONDITIONS.includes(condition) ? conditionTarget(target) : undefined;
+    if (resolved !== undefined) return resolved;
   }
   return undefined;
 }

@@ -9,6 +9,7 @@
 import type { Statement } from '@babel/types';
 import { keyModuleFor, type Project } from '../analyse/project.js';
 import { importSpecifier } from '../analyse/resolve.js';
+import { packageOf } from '../analyse/workspace-packages.js';
 import type { ModulePlan } from '../plan.js';
 import { unusedName, type CodeStyle } from '../text.js';
 import type { ProjectFiles } from '../types.js';
@@ -22,7 +23,8 @@ export interface ContextApi {
 }
 
 export function contextApi(editor: ScriptEditor, plan: ModulePlan, project: Project, files: ProjectFiles): ContextApi {
-  const typed = project.typescript && editor.script.lang === 'ts';
+  // A workspace package is typed as the package is, whatever the app that reads it.
+  const typed = editor.script.lang === 'ts' && (packageOf(project.packages, plan.module.file)?.typescript ?? project.typescript);
   if (project.contextStyle === 'create-context') {
     const svelte = ensureSvelteImports(editor, ['createContext']);
     const setter = unusedName(plan.names.init.replace(/^init/, 'set'), [editor.script.code]);
@@ -82,10 +84,9 @@ function createContextApi({ names }: ModulePlan, createContext: string, setter: 
       [`/** ${GET_DOC} It throws when no init ran. */`, statement(style, `export { ${names.get} }`)].join(eol),
     ];
   }
-  const tuple = `[() => ${names.type}, (context: ${names.type}) => ${names.type}, () => boolean]`;
   return [
     `/** @typedef {ReturnType<typeof ${names.create}>} ${names.type} */`,
-    statement(style, `const ${pair} = /** @type {${tuple}} */ (${createContext}())`),
+    statement(style, `const ${pair} = /** @type {ReturnType<typeof ${createContext}<${names.type}>>} */ (${createContext}())`),
     [`/**`, ` * ${INIT_DOC}`, ` * @returns {${names.type}}`, ` */`, `export function ${names.init}() {`, `${indent}${setCall}`, '}'].join(eol),
     [`/** ${GET_DOC} It throws when no init ran. */`, statement(style, `export { ${names.get} }`)].join(eol),
   ];

@@ -134,12 +134,22 @@ function movedPiece(editor: ScriptEditor, node: Statement, defaultLocal: string 
   return { code, lineStart: removeStart, lineEnd, removeStart, removeEnd, blankLineBefore };
 }
 
-/** Leading comments of a statement that stand on their own lines (not a trailing comment of the line before). */
+/**
+ * Leading comments that belong to a statement and move with it: on their own lines, with no blank
+ * line between them and the statement. A file header (`// @ts-check`, a licence) stays.
+ */
 function ownLineComments(editor: ScriptEditor, node: Node): number[] {
+  const { text, script } = editor;
   const starts: number[] = [];
-  for (const comment of node.leadingComments ?? []) {
-    const start = editor.script.offset + comment.start!;
-    if (/^[ \t]*$/.test(editor.text.slice(lineStartOf(editor.text, start), start))) starts.push(start);
+  let next = startOf(editor, node);
+  for (const comment of [...(node.leadingComments ?? [])].reverse()) {
+    const start = script.offset + comment.start!;
+    const end = script.offset + comment.end!;
+    const ownLine = /^[ \t]*$/.test(text.slice(lineStartOf(text, start), start));
+    const touching = !/\n[ \t]*\r?\n/.test(text.slice(end, next));
+    if (!ownLine || !touching || /^\s*(?:@ts-|\/\s*<reference|eslint-)/.test(comment.value)) break;
+    starts.unshift(start);
+    next = start;
   }
   return starts;
 }

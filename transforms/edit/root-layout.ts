@@ -4,8 +4,7 @@
  * when missing; where the layout itself uses a store it destructures from the init call.
  */
 import type { Project } from '../analyse/project.js';
-import { candidateSpecifiers, packageOf } from '../analyse/workspace-packages.js';
-import { importSpecifier } from '../analyse/resolve.js';
+import { layoutSpecifier } from '../init-import.js';
 import type { ConsumerUse, ModulePlan } from '../plan.js';
 import { detectStyle, unusedName, type CodeStyle } from '../text.js';
 import { contextCallLine, rewriteConsumerImports, type ContextCall } from './consumer.js';
@@ -21,7 +20,7 @@ export function initInRootLayout(edits: FileEdits, plans: ModulePlan[], uses: Co
   if (layout && instance) {
     const editor = edits.editor(layout, instance);
     const rewrite = rewriteConsumerImports(editor, uses, 'init');
-    const { imports, lines } = initLines(editor.style, instance.code, plans, rewrite.calls, (plan) => layoutSpecifier(plan, edits, project));
+    const { imports, lines } = initLines(editor.style, instance.code, plans, rewrite.calls, (plan) => layoutSpecifier(plan, edits.index));
     insertAfterImports(editor, [...rewrite.imports, ...imports, '', ...lines]);
     return;
   }
@@ -29,7 +28,7 @@ export function initInRootLayout(edits: FileEdits, plans: ModulePlan[], uses: Co
   const existing = edits.files.get(path);
   // A new layout writes like the first store module it inits.
   const style = detectStyle(existing ?? edits.files.get(plans[0]!.module.file) ?? '', { indent: '\t' });
-  const { imports, lines } = initLines(style, '', plans, [], (plan) => layoutSpecifier(plan, edits, project));
+  const { imports, lines } = initLines(style, '', plans, [], (plan) => layoutSpecifier(plan, edits.index));
   const { eol, indent } = style;
   const body = [...imports, '', ...lines];
   if (existing === undefined && project.svelteMajor >= 5) body.push('', statement(style, 'let { children } = $props()'));
@@ -44,33 +43,6 @@ export function initInRootLayout(edits: FileEdits, plans: ModulePlan[], uses: Co
   // A layout with markup only: the new script goes first (after a module script, if any).
   const at = layout?.instanceInsertAt ?? 0;
   edits.forFile(path).appendLeft(at, at === 0 ? script + eol + eol : eol + eol + script);
-}
-
-/**
- * How the root layout imports a module: the way the app's components already write it when they
- * use an alias (`$lib/stores.js`, `@state/lang`), else through `$lib` or a relative path. A
- * workspace package's module is imported by the package's name, through its entry when the
- * package re-exports it (its barrels re-export the init function too).
- */
-function layoutSpecifier(plan: ModulePlan, edits: FileEdits, project: Project): string {
-  const { index } = edits;
-  const pkg = packageOf(project.packages, plan.module.file);
-  const statefulName = [...plan.module.statefulExports.keys()].find((name) => name !== 'default') ?? 'default';
-  const leadsToModule = (specifier: string, importer: string) => {
-    const target = index.resolve(specifier, importer);
-    if (target === plan.module.file) return true;
-    return pkg !== undefined && target !== undefined && packageOf(project.packages, target) === pkg && index.resolveExport(target, statefulName)?.module === plan.module.file;
-  };
-  const counts = new Map<string, number>();
-  for (const use of plan.consumers) {
-    const source = use.statement.source;
-    if (source.startsWith('.') || !leadsToModule(source, use.file.path)) continue;
-    counts.set(source, (counts.get(source) ?? 0) + 1);
-  }
-  const [mostUsed] = [...counts].sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
-  if (mostUsed) return mostUsed[0];
-  const throughPackage = pkg && candidateSpecifiers(plan.module.file, pkg).find((specifier) => leadsToModule(specifier, project.rootLayout));
-  return throughPackage ?? importSpecifier(project.rootLayout, plan.module.file, project, edits.files);
 }
 
 function initLines(

@@ -114,7 +114,12 @@ export function insertAfterImports(editor: ScriptEditor, lines: string[]): void 
   const start = editor.script.offset;
   const firstBreak = /^[ \t]*\r?\n/.exec(editor.script.code);
   if (firstBreak) editor.edits.appendLeft(start + firstBreak[0].length, block + style.eol + blankLineIfCodeFollows(editor, start + firstBreak[0].length));
-  else if (editor.script.kind === 'module') editor.edits.appendLeft(start, block + style.eol + blankLineIfCodeFollows(editor, start));
+  else if (editor.script.kind === 'module') {
+    // After a file header (comment lines and a blank line: `// @ts-check`, a licence), else first.
+    const header = /^(?:[ \t]*(?:\/\/[^\n]*|\/\*[\s\S]*?\*\/)[ \t]*\r?\n)+[ \t]*\r?\n/.exec(editor.script.code);
+    const at = start + (header?.[0].length ?? 0);
+    editor.edits.appendLeft(at, block + style.eol + blankLineIfCodeFollows(editor, at));
+  }
   else editor.edits.appendLeft(start, style.eol + block + style.eol);
 }
 
