@@ -115,4 +115,56 @@ describe('workspace packages shared by several apps', () => {
     expect(after.get('packages/stores/src/context-keys.ts')).toBe("export const CART_CONTEXT = Symbol('cart');\n");
     expect(after.get('apps/shop/src/routes/+layout.svelte')).toContain("import { initCartContext } from '@acme/stores';");
   });
+
+  it('treats a SvelteKit library others depend on as a package: its src/lib is edited for dist/, $lib is its own', async () => {
+    const root = workspace({
+      'packages/ui/package.json': JSON.stringify({ name: '@acme/ui', exports: { '.': { types: './dist/index.d.ts', svelte: './dist/index.js' } }, devDependencies: { '@sveltejs/kit': '^2.0.0', svelte: '^5.0.0' } }),
+      'packages/ui/svelte.config.js': 'export default { kit: {} };\n',
+      'packages/ui/src/lib/index.ts': "export * from '$lib/theme';\n",
+      'packages/ui/src/lib/theme.ts': "import { writable } from 'svelte/store';\n\nexport const theme = writable('light');\n",
+      'apps/shop/package.json': JSON.stringify({ name: 'shop', dependencies: { '@acme/ui': 'workspace:*' }, devDependencies: { svelte: '^5.0.0', '@sveltejs/kit': '^2.0.0' } }),
+      'apps/shop/src/routes/+page.svelte': "<script lang=\"ts\">\n\timport { theme } from '@acme/ui';\n</script>\n\n<p>{$theme}</p>\n",
+    });
+    const result = runCli([root, '--json']);
+    expect(result.status, result.stderr).toBe(0);
+    const apps = JSON.parse(result.stdout).apps;
+    expect(apps.map((app: { root: string }) => app.root)).toEqual(['apps/admin', 'apps/shop']);
+    const shop = apps[1];
+    expect(shop.storeModules.map((module: { file: string; status: string }) => `${module.file} ${module.status}`)).toEqual(['../../packages/ui/src/lib/theme.ts migrated']);
+    const after = await readTree(root);
+    expect(after.get('packages/ui/src/lib/context-keys.ts')).toBe("export const THEME_CONTEXT = Symbol('theme');\n");
+    expect(after.get('apps/shop/src/routes/+page.svelte')).toContain('const { theme } = getThemeContext();');
+    expect(after.get('apps/shop/src/routes/+layout.svelte')).toContain("import { initThemeContext } from '@acme/ui';");
+    expect(after.has('packages/ui/src/routes/+layout.svelte')).toBe(false);
+  });
+
+  it('reads the packages that depend on a used package, so that their uses count too', async () => {
+    const root = workspace({
+      'packages/widgets/package.json': JSON.stringify({ name: '@acme/widgets', dependencies: { '@acme/stores': 'workspace:*' } }),
+      'packages/widgets/src/cart-count.ts': "import { cart } from '@acme/stores';\n\nexport let count = 0;\ncart.subscribe((items) => (count = items.length));\n",
+    });
+    const before = await readTree(root);
+    const [admin, shop] = JSON.parse(runCli([root, '--json']).stdout).apps;
+    for (const app of [admin, shop]) {
+      const cart = app.storeModules.find((module: { file: string }) => module.file === '../../packages/stores/src/cart.ts');
+      expect(cart.status, app.root).toBe('blocked');
+      expect(cart.blockers[0]).toEqual(expect.objectContaining({ file: '../../packages/widgets/src/cart-count.ts', line: 1, column: 10 }));
+    }
+    expect((await readTree(root)).get('packages/stores/src/cart.ts')).toBe(before.get('packages/stores/src/cart.ts'));
+  });
+
+  it('holds a package module back when an import of the package cannot be resolved, or when no import of it reaches the module', async () => {
+    const root = workspace({
+      'apps/admin/src/routes/legacy/+page.svelte': "<script lang=\"ts\">\n\timport { user } from '@acme/stores/src/user';\n</script>\n\n<p>{$user}</p>\n",
+      'packages/stores/src/prefs.ts': "import { writable } from 'svelte/store';\n\nexport const prefs = writable({});\n",
+    });
+    const [admin] = JSON.parse(runCli([root, '--json', '--dry']).stdout).apps;
+    const status = (file: string) => admin.storeModules.find((module: { file: string }) => module.file === file);
+    expect(status('../../packages/stores/src/user.ts').blockers).toContainEqual(
+      expect.objectContaining({ file: 'src/routes/legacy/+page.svelte', line: 2, column: 2, reason: expect.stringContaining('could not be resolved to a file of @acme/stores') }),
+    );
+    expect(status('../../packages/stores/src/prefs.ts').blockers).toContainEqual(
+      expect.objectContaining({ file: '../../packages/stores/src/prefs.ts', reason: expect.stringContaining('no import of @acme/stores leads to this module') }),
+    );
+  });
 });
