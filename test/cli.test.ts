@@ -47,7 +47,10 @@ function optionFlags(name: string): string[] {
     ...(options.all ? ['--all'] : []),
     ...(options.annotate ? ['--annotate'] : []),
     ...(options.keyModule ? ['--key-module', options.keyModule] : []),
+    ...(options.contextStyle ? ['--context-style', options.contextStyle] : []),
     ...(options.factories ?? []).flatMap((factory) => ['--factory', factory]),
+    ...(options.include ?? []).flatMap((glob) => ['--include', glob]),
+    ...(options.exclude ?? []).flatMap((glob) => ['--exclude', glob]),
   ];
 }
 
@@ -74,7 +77,7 @@ describe('command line', () => {
   it('documents every flag and the exit codes in --help', () => {
     const help = cli(['--help']);
     expect(help.status).toBe(0);
-    for (const flag of ['--dry', '--print', '--json', '--force', '--annotate', '--all', '--factory', '--include', '--exclude', '--ignore-pattern', '--fail-on-error', '--cpus', '--key-module', '--help']) expect(help.stdout).toContain(flag);
+    for (const flag of ['--dry', '--print', '--json', '--force', '--annotate', '--all', '--factory', '--include', '--exclude', '--ignore-pattern', '--fail-on-error', '--cpus', '--key-module', '--context-style', '--help']) expect(help.stdout).toContain(flag);
     expect(help.stdout).toMatch(/Exit codes:[\s\S]*0[\s\S]*1[\s\S]*2/);
   });
 
@@ -82,6 +85,14 @@ describe('command line', () => {
     const result = cli([join(FIXTURES, 'does-not-exist')]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('is not a directory');
+  });
+
+  it('refuses --context-style create-context, exit 2, for an app whose Svelte may be older than 5.40', () => {
+    const result = cli([join(FIXTURES, 'svelte5-ts-cart', 'input'), '--dry', '--context-style', 'create-context']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('needs Svelte 5.40 or later (for createContext), but the app\'s package.json allows svelte ^5.0.0');
+    expect(result.stdout).toBe('');
+    expect(cli([join(FIXTURES, 'svelte5-ts-cart', 'input'), '--dry', '--context-style', 'keys']).status).toBe(2);
   });
 
   it('exits 2 for an unknown flag', () => {
