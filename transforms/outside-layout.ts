@@ -22,8 +22,9 @@ export function findRendersOutsideLayout(index: SourceIndex, migrating: ModulePl
   const found: ContextNeed[] = [];
 
   for (const [path, text] of index.files) {
-    if (!(isScriptPath(path) || isComponentPath(path)) || !stems.some((stem) => text.includes(stem))) continue;
-    if (!/\b(?:mount|hydrate|render)\s*\(|\bnew\s+[A-Z]/.test(text)) continue;
+    // The render check first: one regex pass, and it rules out nearly every file.
+    if (!(isScriptPath(path) || isComponentPath(path)) || !/\b(?:mount|hydrate|render)\s*\(|\bnew\s+[A-Z]/.test(text)) continue;
+    if (!stems.some((stem) => text.includes(stem))) continue;
     const file = index.get(path);
     for (const script of file?.scripts ?? []) {
       const components = new Map<string, string>();
@@ -74,20 +75,21 @@ function componentsNeedingContext(index: SourceIndex, migrating: ModulePlan[]): 
   };
   for (const plan of migrating) for (const use of plan.consumers) if (use.file.path !== index.project.rootLayout) add(use.file.path, [plan]);
 
-  // A component that imports a needing component renders it, and needs the same.
-  const components = [...index.files.keys()].filter(isComponentPath);
-  for (let grew = true; grew; ) {
-    grew = false;
-    const stems = [...needs.keys()].map((path) => posix.basename(path, '.svelte'));
-    for (const path of components) {
-      if (path === index.project.rootLayout || !stems.some((stem) => index.files.get(path)!.includes(stem))) continue;
-      for (const script of index.get(path)?.scripts ?? []) {
-        for (const statement of index.syntax(script).imports) {
-          const target = index.resolve(statement.source, path);
-          const childNeeds = target && target !== path ? needs.get(target) : undefined;
-          if (childNeeds && add(path, childNeeds)) grew = true;
-        }
-      }
+  // A component that imports a needing component renders it, and needs the same. Which components
+  // may import which is read off their text once (`… from './Cart.svelte'`); only those are parsed.
+  const importersByStem = new Map<string, string[]>();
+  for (const [path, text] of index.files) {
+    if (!isComponentPath(path) || path === index.project.rootLayout) continue;
+    for (const [, imported] of text.matchAll(/\bfrom\s*['"]([^'"]+)\.svelte['"]/g)) {
+      const stem = posix.basename(imported!);
+      importersByStem.set(stem, [...(importersByStem.get(stem) ?? []), path]);
+    }
+  }
+  const pending = [...needs.keys()];
+  for (let child = pending.pop(); child !== undefined; child = pending.pop()) {
+    for (const path of new Set(importersByStem.get(posix.basename(child, '.svelte')) ?? [])) {
+      const imports = (index.get(path)?.scripts ?? []).flatMap((script) => index.syntax(script).imports);
+      if (path !== child && imports.some((statement) => index.resolve(statement.source, path) === child) && add(path, needs.get(child)!)) pending.push(path);
     }
   }
   return new Map([...needs].map(([path, plans]) => [path, [...plans].sort((a, b) => a.module.file.localeCompare(b.module.file))]));
