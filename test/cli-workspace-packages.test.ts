@@ -28,7 +28,9 @@ function workspace(extra: Record<string, string> = {}): string {
     'package.json': JSON.stringify({ private: true, workspaces: ['apps/*', 'packages/*'] }),
     'packages/stores/package.json': JSON.stringify({ name: '@acme/stores', type: 'module', exports: { '.': { svelte: './src/index.ts' } }, peerDependencies: { svelte: '^5.0.0' } }),
     'packages/stores/src/index.ts': "export * from './cart';\nexport { user, signIn } from './user';\n",
-    'packages/stores/src/cart.ts': "import { writable, derived } from 'svelte/store';\n\nexport const TAX = 0.2;\nexport const cart = writable<number[]>([]);\nexport const total = derived(cart, ($cart) => $cart.reduce((sum, price) => sum + price, 0) * (1 + TAX));\n",
+    // Written for NodeNext: relative imports end in `.js`.
+    'packages/stores/src/cart.ts': "import { writable, derived } from 'svelte/store';\nimport { round } from './money.js';\n\nexport const TAX = 0.2;\nexport const cart = writable<number[]>([]);\nexport const total = derived(cart, ($cart) => round($cart.reduce((sum, price) => sum + price, 0) * (1 + TAX)));\n",
+    'packages/stores/src/money.ts': 'export const round = (value: number) => Math.round(value * 100) / 100;\n',
     'packages/stores/src/user.ts': "import { writable } from 'svelte/store';\n\nexport const user = writable<string | null>(null);\nexport function signIn(name: string) {\n\tuser.set(name);\n}\n",
     'packages/utils/package.json': JSON.stringify({ name: '@acme/utils' }),
     ...appFiles('shop', "<script lang=\"ts\">\n\timport { cart, total } from '@acme/stores';\n</script>\n\n<p>{$cart.length}: {$total}</p>\n"),
@@ -51,7 +53,8 @@ describe('workspace packages shared by several apps', () => {
 
     const read = (path: string) => readFileSync(join(root, path), 'utf8');
     expect(read('packages/stores/src/context-keys.ts')).toBe("export const CART_CONTEXT = Symbol('cart');\nexport const USER_CONTEXT = Symbol('user');\n");
-    expect(read('packages/stores/src/cart.ts')).toContain("import { CART_CONTEXT } from './context-keys';");
+    expect(read('packages/stores/src/cart.ts')).toContain("import { CART_CONTEXT } from './context-keys.js';");
+    expect(read('packages/stores/src/user.ts')).toContain("import { USER_CONTEXT } from './context-keys';");
     // The package's entry passes the new functions on: `export *` as it is, named re-exports gain them.
     expect(read('packages/stores/src/index.ts')).toBe("export * from './cart';\nexport { initUserContext, getUserContext } from './user';\n");
     expect(read('apps/shop/src/routes/+layout.svelte')).toBe(

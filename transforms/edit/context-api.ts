@@ -31,9 +31,16 @@ export function contextApi(editor: ScriptEditor, plan: ModulePlan, project: Proj
     return { declarations: createContextApi(plan, svelte.locals.createContext!, setter, editor.style, typed), imports: svelte.newImport };
   }
   const svelte = ensureSvelteImports(editor, ['getContext', 'setContext']);
-  const keyModule = importSpecifier(plan.module.file, keyModuleFor(project, plan.module.file), project, files);
+  const keyModule = withModuleExtensionStyle(editor, importSpecifier(plan.module.file, keyModuleFor(project, plan.module.file), project, files));
   const keyImport = statement(editor.style, `import { ${plan.names.key} } from ${quoted(editor.style, keyModule)}`);
   return { declarations: keyModuleApi(plan, svelte.locals, editor.style, typed), imports: [...svelte.newImport, keyImport] };
+}
+
+/** `./context-keys.js` in a module that writes its relative imports with `.js` (NodeNext packages). */
+function withModuleExtensionStyle(editor: ScriptEditor, specifier: string): string {
+  if (!specifier.startsWith('.')) return specifier;
+  const relative = editor.script.ast.program.body.flatMap((node) => (node.type === 'ImportDeclaration' || ((node.type === 'ExportNamedDeclaration' || node.type === 'ExportAllDeclaration') && node.source) ? [node.source!.value] : [])).filter((source) => source.startsWith('.'));
+  return relative.length > 0 && relative.every((source) => /\.js$/.test(source)) ? `${specifier}.js` : specifier;
 }
 
 const INIT_DOC = "Creates this module's state for the current request; call it once, in the root layout.";
