@@ -39,7 +39,8 @@ export function shareBlockers(apps: string[], jobs: AppJob[], runs: AppRun[]): n
     for (const module of run.report.storeModules) {
       const elsewhere = (found.get(rootPath(app, module.file)) ?? []).filter((entry) => entry.app !== app);
       if (elsewhere.length === 0) continue;
-      shared[module.file] = elsewhere.map(({ blocker }) => ({ ...blocker, file: posix.relative(app, blocker.file) }));
+      // The place is given relative to this app; the reason stays in the words of the app that found it.
+      shared[module.file] = elsewhere.map(({ app: origin, blocker }) => ({ ...blocker, file: posix.relative(app, blocker.file), reason: `in ${origin}: ${blocker.reason}` }));
       newlyBlocked ||= module.status === 'migrated';
     }
     if (!newlyBlocked) continue;
