@@ -10,8 +10,9 @@
  * (`writable`/`readable`/`derived`, custom store factories, constant stores, stores derived from
  * other store modules), a barrel (`export *` and `export { … } from`), imports through `$lib`, a
  * `kit.alias` and relative paths, type-only imports of store modules, Svelte 5 and Svelte 4 style
- * components (most use stores, many do not), plain modules that import each other, and a few
- * consumers outside components (hooks, load functions, an API client) that block their modules.
+ * components (most use stores, many do not), plain modules that import each other, and uses of
+ * stores outside components: hooks, load functions and server-only code, which block their
+ * modules, and an API client whose function writes a store, which makes it a store module too.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
