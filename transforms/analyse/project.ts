@@ -3,7 +3,7 @@
  * `svelte.config.js` is read statically (it is never executed: `migrate` is pure).
  */
 import { posix } from 'node:path';
-import ts from 'typescript';
+import { parse as parseJsonc } from 'jsonc-parser';
 import type { Node, ObjectExpression } from '@babel/types';
 import type { ContextStyle, MigrateOptions, ProjectFiles } from '../types.js';
 import { parseScriptCode } from './parse.js';
@@ -83,11 +83,11 @@ export function discoverProject(files: ProjectFiles, options: MigrateOptions): P
   };
 }
 
-/** `compilerOptions.paths` of `tsconfig.json` or `jsconfig.json` (read with TypeScript's own lenient JSON reader). */
+/** `compilerOptions.paths` of `tsconfig.json` or `jsconfig.json` (JSON with comments and trailing commas, as TypeScript reads it). */
 function tsconfigPaths(files: ProjectFiles): Alias[] {
   const name = ['tsconfig.json', 'jsconfig.json'].find((candidate) => files.has(candidate));
   if (!name) return [];
-  const { config } = ts.parseConfigFileTextToJson(name, files.get(name)!) as { config?: { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } } };
+  const config = parseJsonc(files.get(name)!, [], { allowTrailingComma: true }) as { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } } | undefined;
   const baseUrl = config?.compilerOptions?.baseUrl ?? '.';
   const aliases: Alias[] = [];
   for (const [key, targets] of Object.entries(config?.compilerOptions?.paths ?? {})) {
