@@ -7,7 +7,7 @@
  */
 import picomatch from 'picomatch';
 import { discoverProject, keyModuleFor, svelteRange, type Project } from './analyse/project.js';
-import { parseFile, type ParsedFile } from './analyse/parse.js';
+import { checkSyntax, type ParsedFile } from './analyse/parse.js';
 import { SourceIndex } from './analyse/source-index.js';
 import { parseFactorySpec } from './analyse/store-modules.js';
 import { MigrationError } from './errors.js';
@@ -122,7 +122,7 @@ function blockOnUnparsableRootLayout(index: SourceIndex, plans: ModulePlan[]): v
 
 function reparseError(path: string, text: string): MigrationError | undefined {
   try {
-    parseFile(path, text);
+    checkSyntax(path, text);
     return undefined;
   } catch (error) {
     if (error instanceof MigrationError) return error;

@@ -72,15 +72,7 @@ export function parseFile(path: string, text: string): ParsedFile {
     return { path, text, isComponent: false, scripts: [{ kind: 'module', offset: 0, code: text, ast, lang }], instanceInsertAt: 0 };
   }
 
-  let root: ReturnType<typeof parseSvelte>;
-  try {
-    root = parseSvelte(text, { modern: true });
-  } catch (error) {
-    const start = (error as { start?: { line: number; column: number } }).start;
-    const message = String((error as Error).message).split('\n')[0];
-    throw new MigrationError(path, start?.line ?? 1, (start?.column ?? 0) + 1, `cannot parse: ${message}`);
-  }
-
+  const root = parseComponent(path, text);
   const scripts: Script[] = [];
   for (const [kind, node] of [
     ['component-module', root.module],
@@ -94,6 +86,27 @@ export function parseFile(path: string, text: string): ParsedFile {
   }
   const moduleEnd = root.module ? (root.module as unknown as { end: number }).end : 0;
   return { path, text, isComponent: true, scripts, instanceInsertAt: moduleEnd };
+}
+
+/** Svelte's own parse of a component: markup, and script syntax as Svelte reads it. */
+function parseComponent(path: string, text: string): ReturnType<typeof parseSvelte> {
+  try {
+    return parseSvelte(text, { modern: true });
+  } catch (error) {
+    const start = (error as { start?: { line: number; column: number } }).start;
+    const message = String((error as Error).message).split('\n')[0];
+    throw new MigrationError(path, start?.line ?? 1, (start?.column ?? 0) + 1, `cannot parse: ${message}`);
+  }
+}
+
+/**
+ * Throws a `MigrationError` if a file the run would write does not parse as what it is. A component
+ * is checked by Svelte alone (its scripts included), which is what will compile it; a module by
+ * the script parser.
+ */
+export function checkSyntax(path: string, text: string): void {
+  if (isComponentPath(path)) parseComponent(path, text);
+  else parseScriptCode(path, text, text, 0);
 }
 
 interface ScriptAttribute {
