@@ -5,7 +5,7 @@
 import { posix } from 'node:path';
 import type { Node } from '@babel/types';
 import { bundleKey, type StoreModule } from './analyse/find-stores.js';
-import { findStoreModules, isToolingFile, modulesLeadingTo, referenceTokens, type FindOptions, type ReferenceToken } from './analyse/store-modules.js';
+import { findStoreModules, isToolingFile, modulesLeadingTo, type FindOptions } from './analyse/store-modules.js';
 import { nameContexts, type ContextNames } from './context-names.js';
 import type { ImportStatement, ImportedName, ReExportStatement } from './analyse/module-syntax.js';
 import { isComponentPath, isScriptPath, type ParsedFile, type Script } from './analyse/parse.js';
@@ -70,12 +70,12 @@ export function planMigration(index: SourceIndex, options: PlanOptions = {}): Pl
   for (const plan of plans.values()) plan.dependencies = dependencyUses(plan, index, plans);
 
   const interesting = modulesLeadingTo(new Set(plans.keys()), index);
-  const tokens = referenceTokens(interesting, index);
 
-  for (const [path, text] of index.files) {
+  for (const path of index.files.keys()) {
     if (!isComponentPath(path) && !(isScriptPath(path) && !isToolingFile(path))) continue;
-    const mentioned = tokens.filter((token) => text.includes(token.text));
-    if (mentioned.length === 0) continue;
+    // Only files whose text imports a store module (or a barrel leading to one) are parsed.
+    const mentioned = [...index.importedPaths(path)].filter((target) => interesting.has(target));
+    if (mentioned.length === 0 && !index.importsUnresolvedPackagePath(path)) continue;
     const file = index.get(path);
     if (!file) {
       blockUnparsable(path, mentioned, index, plans);
@@ -193,10 +193,10 @@ export function initOrder(plans: ModulePlan[]): ModulePlan[] {
   return ordered;
 }
 
-function blockUnparsable(path: string, mentioned: ReferenceToken[], index: SourceIndex, plans: Map<string, ModulePlan>): void {
+function blockUnparsable(path: string, mentioned: string[], index: SourceIndex, plans: Map<string, ModulePlan>): void {
   const error = index.holdBack(path);
   if (!error) return;
-  for (const module of new Set(mentioned.flatMap((token) => token.modules))) {
+  for (const module of mentioned) {
     for (const plan of modulesBehind(module, index, plans)) {
       plan.blockers.push({
         file: path,

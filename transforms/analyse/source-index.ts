@@ -8,6 +8,7 @@ import type { Project } from './project.js';
 import { readModuleSyntax, type ModuleSyntax } from './module-syntax.js';
 import { parseFile, type ParsedFile, type Script } from './parse.js';
 import { resolveImport } from './resolve.js';
+import { packageNamed } from './workspace-packages.js';
 
 /**
  * Larger files are not parsed: no hand-written module is this big, and parsing a generated bundle
@@ -17,6 +18,14 @@ import { resolveImport } from './resolve.js';
  */
 export const MAX_PARSED_LENGTH = 5_000_000;
 
+/** `from './cart'`, `import './x'`, `import('./y')`: a quoted static specifier. */
+const IMPORT_SPECIFIER = /\b(?:from|import)\s*\(?\s*(['"`])([^'"`\n]+)\1/g;
+
+interface TextImports {
+  targets: Set<string>;
+  unresolved: string[];
+}
+
 export class SourceIndex {
   private readonly parsed = new Map<string, ParsedFile | null>();
   private readonly syntaxes = new Map<Script, ModuleSyntax>();
@@ -24,6 +33,7 @@ export class SourceIndex {
   readonly errors = new Map<string, FileError>();
   /** Files too large to parse: reported only once something needs them (`holdBack`). */
   private readonly tooLarge = new Map<string, FileError>();
+  private readonly importsByPath = new Map<string, TextImports>();
   /** Files parsed (or tried) so far; `onParse` hears each one. */
   parsedCount = 0;
   onParse: (count: number) => void = () => {};
@@ -66,6 +76,35 @@ export class SourceIndex {
     const error = this.errors.get(path) ?? this.tooLarge.get(path);
     if (error) this.errors.set(path, error);
     return error;
+  }
+
+  /**
+   * The project files a file's text imports or re-exports from, found without parsing it: every
+   * quoted specifier after `from` or `import`, resolved. A superset (a specifier in a comment
+   * counts), which is what the cheap checks before a parse need.
+   */
+  importedPaths(path: string): ReadonlySet<string> {
+    return this.imports(path).targets;
+  }
+
+  /** Whether a file's text imports from a workspace package by a specifier that resolves to none of its files. */
+  importsUnresolvedPackagePath(path: string): boolean {
+    return this.imports(path).unresolved.some((specifier) => packageNamed(specifier, this.project.packages) !== undefined);
+  }
+
+  private imports(path: string): TextImports {
+    let found = this.importsByPath.get(path);
+    if (!found) {
+      found = { targets: new Set(), unresolved: [] };
+      for (const [, , specifier] of (this.files.get(path) ?? '').matchAll(IMPORT_SPECIFIER)) {
+        if (specifier!.includes('${')) continue; // a template: not static
+        const target = this.resolve(specifier!, path);
+        if (target !== undefined) found.targets.add(target);
+        else found.unresolved.push(specifier!);
+      }
+      this.importsByPath.set(path, found);
+    }
+    return found;
   }
 
   syntax(script: Script): ModuleSyntax {

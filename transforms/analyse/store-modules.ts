@@ -49,10 +49,9 @@ export function findStoreModules(index: SourceIndex, options: FindOptions): Stor
   const seedsSeen = new Map<string, number>();
   for (let grew = modules.size > 0; grew; ) {
     grew = false;
-    const tokens = referenceTokens(modulesLeadingTo(new Set(modules.keys()), index), index);
+    const leading = modulesLeadingTo(new Set(modules.keys()), index);
     for (const path of scripts) {
-      const text = index.files.get(path)!;
-      if (runsOutsideComponents(path) || !tokens.some((token) => text.includes(token.text))) continue;
+      if (runsOutsideComponents(path) || !importsAnyOf(path, leading, index)) continue;
       const file = index.get(path);
       if (!file) continue;
       const seeds = importedState(file, index, modules);
@@ -203,49 +202,25 @@ function importedState(file: ParsedFile, index: SourceIndex, modules: Map<string
   return seeds;
 }
 
-/** Store modules plus every barrel that re-exports from one, directly or through other barrels. */
+/** Store modules plus every module that imports or re-exports from one, directly or through others (barrels). */
 export function modulesLeadingTo(storeModules: Set<string>, index: SourceIndex): Set<string> {
   const reached = new Set(storeModules);
-  const barrelCandidates = [...index.files].filter(([path, text]) => isScriptPath(path) && /\bexport\b[^;]*?\bfrom\b/.test(text)).map(([path]) => path);
+  const candidates = [...index.files.keys()].filter((path) => isScriptPath(path) && /\bexport\b[^;]*?\bfrom\b/.test(index.files.get(path)!));
   for (let grew = true; grew; ) {
     grew = false;
-    for (const path of barrelCandidates) {
-      if (reached.has(path)) continue;
-      const file = index.get(path);
-      if (!file) continue;
-      const syntax = index.syntax(file.scripts[0]!);
-      const sources = [...syntax.reExports.map((reExport) => reExport.source), ...syntax.imports.map((statement) => statement.source)];
-      if (sources.some((source) => reached.has(index.resolve(source, path) ?? ''))) {
-        reached.add(path);
-        grew = true;
-      }
+    for (const path of candidates) {
+      if (reached.has(path) || !importsAnyOf(path, reached, index)) continue;
+      reached.add(path);
+      grew = true;
     }
   }
   return reached;
 }
 
-export interface ReferenceToken {
-  text: string;
-  modules: string[];
-}
-
-/** Words an import of one of `modules` must contain: a file's stem, an index file's folder, an alias. */
-export function referenceTokens(modules: Set<string>, index: SourceIndex): ReferenceToken[] {
-  const tokens = new Map<string, Set<string>>();
-  const add = (text: string, module: string) => {
-    if (!tokens.has(text)) tokens.set(text, new Set());
-    tokens.get(text)!.add(module);
-  };
-  for (const module of modules) {
-    const stem = posix.basename(module).replace(/(?:\.svelte)?\.[cm]?[jt]s$/, '');
-    add(stem === 'index' ? posix.basename(posix.dirname(module)) : stem, module);
-    // An alias naming the module itself (or its index folder) may be all an import says of it.
-    const withoutExtension = module.replace(/\.[cm]?[jt]s$/, '');
-    for (const alias of index.project.aliases) {
-      if (alias.replacement === withoutExtension || alias.replacement === module || `${alias.replacement}/index` === withoutExtension) add(alias.find, module);
-    }
-  }
-  return [...tokens].map(([text, owners]) => ({ text, modules: [...owners] }));
+/** Whether a file's text imports from one of `modules` (no parse needed). */
+export function importsAnyOf(path: string, modules: ReadonlySet<string>, index: SourceIndex): boolean {
+  for (const target of index.importedPaths(path)) if (modules.has(target)) return true;
+  return false;
 }
 
 /** SvelteKit files that run per request but outside any component: hooks, load functions, endpoints, server code. */
