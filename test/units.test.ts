@@ -1,7 +1,7 @@
 /** Small pieces with inputs built inline: style detection, names, resolution, free references. */
 import { describe, expect, it } from 'vitest';
 import { freeReferences } from '../transforms/analyse/ast.js';
-import { parseFile } from '../transforms/analyse/parse.js';
+import { checkSyntax, parseFile } from '../transforms/analyse/parse.js';
 import { discoverProject } from '../transforms/analyse/project.js';
 import { importSpecifier, resolveImport } from '../transforms/analyse/resolve.js';
 import { detectStyle, lineColumn, unusedName } from '../transforms/text.js';
@@ -118,5 +118,17 @@ describe('freeReferences', () => {
   });
   it('does not count type positions as value reads', () => {
     expect(refs('let a: Store = b as Other;')).toEqual(['b']);
+  });
+});
+
+describe('checkSyntax', () => {
+  const before = parseFile('src/A.svelte', '<script lang="ts">\n\tlet a = 1;\n</script>\n\n<p>{a}</p>\n');
+  it('parses only the script when the edits stayed inside it', () => {
+    expect(() => checkSyntax('src/A.svelte', '<script lang="ts">\n\tconst { a } = get();\n</script>\n\n<p>{a}</p>\n', before)).not.toThrow();
+    expect(() => checkSyntax('src/A.svelte', '<script lang="ts">\n\tconst { a } = ;\n</script>\n\n<p>{a}</p>\n', before)).toThrow(/A\.svelte:2:\d+: cannot parse/);
+  });
+  it('parses the whole component when the markup changed too', () => {
+    expect(() => checkSyntax('src/A.svelte', '<script lang="ts">\n\tlet a = 1;\n</script>\n\n<p>{a</p>\n', before)).toThrow(/cannot parse/);
+    expect(() => checkSyntax('src/A.svelte', '<script lang="ts">\n\tlet a = 1;</script><script>\n</script>\n\n<p>{a}</p>\n', before)).toThrow(/cannot parse/);
   });
 });

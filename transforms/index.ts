@@ -52,7 +52,7 @@ export function migrate(files: ProjectFiles | Record<string, string>, options: M
     const migrating = plan.modules.filter(isMigrating);
     const blocked = options.annotate ? plan.modules.filter((module) => !isMigrating(module)) : [];
     const output = applyEdits(index, migrating, blocked);
-    const broken = [...output].map(([path, text]) => reparseError(path, text)).filter((error) => error !== undefined);
+    const broken = [...output].map(([path, text]) => reparseError(path, text, index)).filter((error) => error !== undefined);
     if (broken.length === 0) return { files: output, report: buildReport(plan, projectFiles, output, index) };
     const culprits = broken.flatMap((error) =>
       migrating
@@ -120,9 +120,9 @@ function blockOnUnparsableRootLayout(index: SourceIndex, plans: ModulePlan[]): v
   }
 }
 
-function reparseError(path: string, text: string): MigrationError | undefined {
+function reparseError(path: string, text: string, index: SourceIndex): MigrationError | undefined {
   try {
-    checkSyntax(path, text);
+    checkSyntax(path, text, index.files.has(path) ? index.get(path) : undefined);
     return undefined;
   } catch (error) {
     if (error instanceof MigrationError) return error;

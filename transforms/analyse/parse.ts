@@ -100,13 +100,28 @@ function parseComponent(path: string, text: string): ReturnType<typeof parseSvel
 }
 
 /**
- * Throws a `MigrationError` if a file the run would write does not parse as what it is. A component
- * is checked by Svelte alone (its scripts included), which is what will compile it; a module by
- * the script parser.
+ * Throws a `MigrationError` if a file the run would write does not parse as what it is. A module
+ * goes through the script parser. A component whose edits all fall inside one script of `before`
+ * (the usual consumer rewrite) needs only that script parsed again, as its markup is unchanged;
+ * any other component is checked by Svelte, which reads its scripts too.
  */
-export function checkSyntax(path: string, text: string): void {
-  if (isComponentPath(path)) parseComponent(path, text);
-  else parseScriptCode(path, text, text, 0);
+export function checkSyntax(path: string, text: string, before?: ParsedFile): void {
+  if (!isComponentPath(path)) return void parseScriptCode(path, text, text, 0);
+  const changed = before && onlyChangedScript(before, text);
+  if (changed && !/<\/script/i.test(changed.code)) parseScriptCode(path, text, changed.code, changed.offset);
+  else parseComponent(path, text);
+}
+
+/** The new code of the one script of `before` that `text` differs in, when nothing else differs. */
+function onlyChangedScript(before: ParsedFile, text: string): { code: string; offset: number } | undefined {
+  for (const script of before.scripts) {
+    const prefix = before.text.slice(0, script.offset);
+    const suffix = before.text.slice(script.offset + script.code.length);
+    if (text.length >= prefix.length + suffix.length && text.startsWith(prefix) && text.endsWith(suffix)) {
+      return { code: text.slice(prefix.length, text.length - suffix.length), offset: script.offset };
+    }
+  }
+  return undefined;
 }
 
 interface ScriptAttribute {
