@@ -1,5 +1,6 @@
 /** Reads the app's source files into the map `migrate` takes. The only place that reads the disk. */
-import { readFile, realpath } from 'node:fs/promises';
+import { readFileSync, realpathSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { glob } from 'tinyglobby';
 import type { UnreadableFile } from '../transforms/index.js';
@@ -13,6 +14,14 @@ export interface ReadProject {
   unreadable: UnreadableFile[];
 }
 
+function realOrEmpty(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return '';
+  }
+}
+
 export async function readProject(root: string, ignorePatterns: string[] = []): Promise<ReadProject> {
   const realRoot = await realpath(root);
   const paths = await glob(SOURCE_PATTERNS, { cwd: root, ignore: [...IGNORED, ...ignorePatterns], dot: false, followSymbolicLinks: true });
@@ -20,29 +29,29 @@ export async function readProject(root: string, ignorePatterns: string[] = []): 
   const lossy = new TextDecoder('utf-8', { ignoreBOM: true });
   const files = new Map<string, string>();
   const unreadable: UnreadableFile[] = [];
-  const realFolders = new Map<string, Promise<string>>();
+  const realFolders = new Map<string, string>();
   const realFolder = (folder: string) => {
-    if (!realFolders.has(folder)) realFolders.set(folder, realpath(join(root, folder)).catch(() => ''));
+    if (!realFolders.has(folder)) realFolders.set(folder, realOrEmpty(join(root, folder)));
     return realFolders.get(folder)!;
   };
 
-  await Promise.all(
-    paths.map(async (path) => {
-      // A file reached through a linked folder is a second name for a file listed elsewhere (or a loop).
-      if ((await realFolder(dirname(path))) !== join(realRoot, dirname(path))) return;
-      const leftAlone = (message: string, bytes?: Buffer) => unreadable.push({ file: path, line: 1, column: 1, message, text: bytes ? lossy.decode(bytes) : '' });
-      let bytes: Buffer | undefined;
-      try {
-        const real = await realpath(join(root, path));
-        bytes = await readFile(real);
-        const rel = relative(realRoot, real);
-        if (rel.startsWith('..') || isAbsolute(rel)) return leftAlone(`links outside the project (${real}); left alone`, bytes);
-        files.set(path, decoder.decode(bytes));
-      } catch (error) {
-        leftAlone(`cannot read: ${error instanceof TypeError ? 'not valid UTF-8' : (error as Error).message}`, bytes);
-      }
-    }),
-  );
+  // Read one after the other, synchronously: for thousands of small files that is faster than as
+  // many promises (measured with `npm run bench`).
+  for (const path of paths) {
+    // A file reached through a linked folder is a second name for a file listed elsewhere (or a loop).
+    if (realFolder(dirname(path)) !== join(realRoot, dirname(path))) continue;
+    const leftAlone = (message: string, bytes?: Buffer) => unreadable.push({ file: path, line: 1, column: 1, message, text: bytes ? lossy.decode(bytes) : '' });
+    let bytes: Buffer | undefined;
+    try {
+      const real = realpathSync(join(root, path));
+      bytes = readFileSync(real);
+      const rel = relative(realRoot, real);
+      if (rel.startsWith('..') || isAbsolute(rel)) leftAlone(`links outside the project (${real}); left alone`, bytes);
+      else files.set(path, decoder.decode(bytes));
+    } catch (error) {
+      leftAlone(`cannot read: ${error instanceof TypeError ? 'not valid UTF-8' : (error as Error).message}`, bytes);
+    }
+  }
   return {
     files: new Map([...files].sort(([a], [b]) => a.localeCompare(b))),
     unreadable: unreadable.sort((a, b) => a.file.localeCompare(b.file)),
