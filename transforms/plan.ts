@@ -81,7 +81,9 @@ export function planMigration(index: SourceIndex, options: PlanOptions = {}): Pl
       blockUnparsable(path, mentioned, index, plans);
       continue;
     }
-    for (const script of file.scripts) collectUses(file, script, index, plans);
+    let used = false;
+    for (const script of file.scripts) used = collectUses(file, script, index, plans) || used;
+    if (!used && !plans.has(path) && path !== index.project.rootLayout) index.release(path);
   }
   for (const [path, blockers] of Object.entries(options.sharedBlockers ?? {})) plans.get(path)?.blockers.push(...blockers);
   blockUnreachablePackageModules(plans, index);
@@ -233,8 +235,10 @@ function modulesBehind(module: string, index: SourceIndex, plans: Map<string, Mo
     .flatMap((target) => modulesBehind(target, index, plans, seen));
 }
 
-function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans: Map<string, ModulePlan>): void {
+/** Records the file's uses of store modules; true if it will be edited (a consumer or a barrel). */
+function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans: Map<string, ModulePlan>): boolean {
   const syntax = index.syntax(script);
+  let used = false;
   const at = (node: Node) => ({ file: file.path, ...lineColumn(file.text, script.offset + node.start!) });
 
   const ownDependencies = plans.get(file.path)?.module.usedImports;
@@ -247,6 +251,7 @@ function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans
       if (name.imported === '*' && script.kind === 'instance' && plans.has(target)) {
         const plan = plans.get(target)!;
         plan.consumers.push({ plan, file, script, statement, name, bundleKey: '*' });
+        used = true;
         continue;
       }
       if (name.imported === '*') {
@@ -264,6 +269,7 @@ function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans
       if (!plan || !plan.module.statefulExports.has(origin.exported)) continue;
       if (script.kind === 'instance') {
         plan.consumers.push({ plan, file, script, statement, name, bundleKey: bundleKey(plan.module, origin.exported) });
+        used = true;
       } else {
         plan.blockers.push({ ...at(name.node), reason: whyContextCannotReach(file.path, script, name.local) });
       }
@@ -289,6 +295,7 @@ function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans
       byModule.get(plan)!.add(name.exported);
     }
     for (const [plan, statefulNames] of byModule) plan.barrels.push({ plan, file, statement: reExport, statefulNames });
+    used ||= byModule.size > 0;
   }
 
   for (const dynamicImport of syntax.dynamicImports) {
@@ -297,6 +304,7 @@ function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans
       plan.blockers.push({ ...at(dynamicImport.node), reason: `dynamic import of ${plan.module.file}; import its names statically in a component instead` });
     }
   }
+  return used;
 }
 
 /**

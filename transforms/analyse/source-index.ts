@@ -28,7 +28,7 @@ interface TextImports {
 
 export class SourceIndex {
   private readonly parsed = new Map<string, ParsedFile | null>();
-  private readonly syntaxes = new Map<Script, ModuleSyntax>();
+  private readonly syntaxes = new WeakMap<Script, ModuleSyntax>();
   /** Files that could not be read or parsed: reported. */
   readonly errors = new Map<string, FileError>();
   /** Files too large to parse: reported only once something needs them (`holdBack`). */
@@ -69,6 +69,14 @@ export class SourceIndex {
       if (text !== undefined) this.onParse(++this.parsedCount);
     }
     return this.parsed.get(path) ?? undefined;
+  }
+
+  /**
+   * Forgets a parsed file that nothing will edit, so that its tree dies young instead of being
+   * kept (and copied by the garbage collector) for the whole run; asked for again, it is parsed again.
+   */
+  release(path: string): void {
+    if (this.parsed.get(path)) this.parsed.delete(path);
   }
 
   /** Why a file that a store module depends on could not be parsed; it is reported from now on. */
