@@ -16,7 +16,7 @@ export interface ReadProject {
 
 function realOrEmpty(path: string): string {
   try {
-    return realpathSync(path);
+    return realpathSync.native(path);
   } catch {
     return '';
   }
@@ -43,7 +43,7 @@ export async function readProject(root: string, ignorePatterns: string[] = []): 
     const leftAlone = (message: string, bytes?: Buffer) => unreadable.push({ file: path, line: 1, column: 1, message, text: bytes ? lossy.decode(bytes) : '' });
     let bytes: Buffer | undefined;
     try {
-      const real = realpathSync(join(root, path));
+      const real = realpathSync.native(join(root, path));
       bytes = readFileSync(real);
       const rel = relative(realRoot, real);
       if (rel.startsWith('..') || isAbsolute(rel)) leftAlone(`links outside the project (${real}); left alone`, bytes);
