@@ -85,7 +85,7 @@ function componentModuleStores(index: SourceIndex, factories: Factories): StoreM
     module.problems.push({
       file: path,
       ...lineColumn(file.text, script.offset + first.start!),
-      reason: 'stores in a module script are shared by every instance and every request; move them to a .js/.ts module (or into the instance script if only this component uses them), then run again',
+      reason: 'state in a module script (a store, `$state`) is shared by every instance and every request; move it to a .js/.ts module (.svelte.js/.svelte.ts for runes), or into the instance script if only this component uses it, then run again',
     });
     found.push(module);
   }
