@@ -1,5 +1,6 @@
 /** One app's migration, from disk to result, without printing or writing: runs inline or in a worker thread. */
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { migrate, type MigrateOptions, type MigrationProgress, type MigrationReport } from '../transforms/index.js';
 import { readProject, type ReadProject } from './read-project.js';
 
@@ -27,6 +28,7 @@ export async function runApp(job: AppJob, progress?: { read(files: number): void
   try {
     const { files, report } = migrate(project.files, {
       ...job.options,
+      svelteVersion: installedSvelteVersion(job.appRoot),
       unreadable: project.unreadable,
       onProgress: progress && ((state) => progress.update(project.files.size, state)),
     });
@@ -35,6 +37,17 @@ export async function runApp(job: AppJob, progress?: { read(files: number): void
   } catch (error) {
     // Options `migrate` refuses (a malformed factory) are the caller's usage error.
     return { ok: false, message: (error as Error).message };
+  }
+}
+
+/** The version of the `svelte` the app resolves (Node looks in `node_modules` from the app's folder up), if installed. */
+function installedSvelteVersion(appRoot: string): string | undefined {
+  for (let folder = resolve(appRoot); ; folder = dirname(folder)) {
+    try {
+      return (JSON.parse(readFileSync(join(folder, 'node_modules', 'svelte', 'package.json'), 'utf8')) as { version?: string }).version;
+    } catch {
+      if (dirname(folder) === folder) return undefined;
+    }
   }
 }
 

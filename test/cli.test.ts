@@ -4,7 +4,7 @@
  * exit codes are as documented.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MigrateOptions } from '../transforms/index.js';
@@ -88,11 +88,28 @@ describe('command line', () => {
   });
 
   it('refuses --context-style create-context, exit 2, for an app whose Svelte may be older than 5.40', () => {
-    const result = cli([join(FIXTURES, 'svelte5-ts-cart', 'input'), '--dry', '--context-style', 'create-context']);
+    const dir = tempCopy('svelte5-ts-cart');
+    const result = cli([dir, '--dry', '--context-style', 'create-context']);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('needs Svelte 5.40 or later (for createContext), but the app\'s package.json allows svelte ^5.0.0');
     expect(result.stdout).toBe('');
-    expect(cli([join(FIXTURES, 'svelte5-ts-cart', 'input'), '--dry', '--context-style', 'keys']).status).toBe(2);
+    expect(cli([dir, '--dry', '--context-style', 'keys']).status).toBe(2);
+  });
+
+  it('decides --context-style create-context by the installed Svelte when there is one', () => {
+    const dir = tempCopy('svelte5-ts-cart');
+    const installed = (version: string) => {
+      mkdirSync(join(dir, 'node_modules', 'svelte'), { recursive: true });
+      writeFileSync(join(dir, 'node_modules', 'svelte', 'package.json'), JSON.stringify({ name: 'svelte', version }));
+    };
+    installed('5.41.2');
+    const allowed = cli([dir, '--dry', '--context-style', 'create-context']);
+    expect(allowed.status, allowed.stderr).toBe(0);
+    expect(allowed.stdout).toContain('createContext<CartContext>()');
+    installed('5.39.0');
+    const refused = cli([dir, '--dry', '--context-style', 'create-context']);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('but svelte 5.39.0 is installed');
   });
 
   it('exits 2 for an unknown flag', () => {

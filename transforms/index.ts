@@ -33,7 +33,7 @@ export function migrate(files: ProjectFiles | Record<string, string>, options: M
   // Unreadable files take part only in the text checks, so that the modules they mention are held back.
   const projectFiles: ProjectFiles = new Map([...readable, ...unreadable.map((file) => [file.file, file.text] as const)]);
   const project = discoverProject(readable, options);
-  refuseUnsupportedContextStyle(project, readable);
+  refuseUnsupportedContextStyle(project, readable, options.svelteVersion);
   const index = new SourceIndex(projectFiles, project, unreadable);
   const { onProgress } = options;
   if (onProgress) index.onParse = (parsed) => onProgress({ parsed });
@@ -93,15 +93,14 @@ function applyEdits(index: SourceIndex, migrating: ModulePlan[], annotated: Modu
 }
 
 /** `createContext` exists from Svelte 5.40; an app that may install an older Svelte cannot use it. */
-function refuseUnsupportedContextStyle(project: Project, files: ProjectFiles): void {
+function refuseUnsupportedContextStyle(project: Project, files: ProjectFiles, installed: string | undefined): void {
   if (project.contextStyle === 'key-module') return;
   if (project.contextStyle !== 'create-context') throw new Error(`unknown context style "${project.contextStyle}" (known: key-module, create-context)`);
   const [major, minor] = project.svelteVersion ?? [0, 0];
   if (major > 5 || (major === 5 && minor >= 40)) return;
   const range = svelteRange(files);
-  throw new Error(
-    `--context-style create-context needs Svelte 5.40 or later (for createContext), but the app's package.json ${range ? `allows svelte ${range}` : 'does not name svelte'}; raise it to "^5.40.0" or leave out --context-style`,
-  );
+  const found = installed ? `svelte ${installed} is installed` : `the app's package.json ${range ? `allows svelte ${range}` : 'does not name svelte'}`;
+  throw new Error(`--context-style create-context needs Svelte 5.40 or later (for createContext), but ${found}; upgrade it to 5.40 or later or leave out --context-style`);
 }
 
 /** `--include` / `--exclude` as one predicate over project-relative paths. */

@@ -16,6 +16,11 @@ export interface MigrateOptions {
    * `create-context`: Svelte's `createContext()` (Svelte 5.40 and later; refused for older apps).
    */
   contextStyle?: ContextStyle;
+  /**
+   * The Svelte version installed for the app (`node_modules/svelte/package.json`), when the caller
+   * knows it: it decides over the range the app's `package.json` gives (`catalog:`, `workspace:*`).
+   */
+  svelteVersion?: string;
   /** Add a `// @migration-task: reason` comment above each place that blocks a store module. */
   annotate?: boolean;
   /** Globs of store module paths to consider; by default every store module is. */

@@ -27,7 +27,7 @@ export interface Project {
   aliases: Alias[];
   typescript: boolean;
   svelteMajor: number;
-  /** The lowest Svelte version the app's `package.json` range allows (`^5.40.1` -> [5, 40]), if it says. */
+  /** The installed Svelte version, else the lowest the app's `package.json` range allows (`^5.40.1` -> [5, 40]), if known. */
   svelteVersion: [number, number] | undefined;
   contextStyle: ContextStyle;
   /** The app's key module; a workspace package's store modules use the package's own (`keyModuleFor`). */
@@ -68,13 +68,16 @@ export function discoverProject(files: ProjectFiles, options: MigrateOptions): P
   aliases.push(...tsconfigPaths(files));
 
   const extension = typescript ? 'ts' : 'js';
-  const svelteVersion = lowestSvelteVersion(svelteRange(files));
+  const declared = lowestSvelteVersion(svelteRange(files));
+  const svelteVersion = lowestSvelteVersion(options.svelteVersion) ?? declared;
   return {
     routesDir,
     libDir,
     aliases,
     typescript,
-    svelteMajor: svelteVersion?.[0] ?? 5,
+    // What the app declares shapes new code (`<slot />` or `{@render children()}`); the installed
+    // version only fills in for a range that names none.
+    svelteMajor: declared?.[0] ?? svelteVersion?.[0] ?? 5,
     svelteVersion,
     contextStyle: options.contextStyle ?? 'key-module',
     keyModule: normalise(options.keyModule ?? `${libDir}/context-keys.${extension}`),
