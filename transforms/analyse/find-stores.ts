@@ -202,9 +202,8 @@ function findProblems(
     }
     const exportedClass = statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration' ? statement.declaration : undefined;
     if (moved.has(item) && exportedClass?.type === 'ClassDeclaration') {
-      problems.push(
-        at(statement, `exported class ${exportedClass.id?.name ?? ''} reads this module's state, so it would move into context and could no longer be imported as a class or used as a type; hand it the state through its constructor instead`.replace('class  ', 'class ')),
-      );
+      const named = exportedClass.id ? `exported class ${exportedClass.id.name}` : 'the exported class';
+      problems.push(at(statement, `${named} reads this module's state, so it would move into context and could no longer be imported as a class or used as a type; hand it the state through its constructor instead`));
     }
     if (!moved.has(item)) {
       const typeOnlyUse = [...item.refs.typeQueries].find((name) => statefulLocals.has(name));

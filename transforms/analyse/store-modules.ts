@@ -202,7 +202,7 @@ function importedState(file: ParsedFile, index: SourceIndex, modules: Map<string
   return seeds;
 }
 
-/** Store modules plus every module that imports or re-exports from one, directly or through others (barrels). */
+/** Store modules plus every barrel (a module with `export … from`) whose imports lead to one, directly or through other barrels. */
 export function modulesLeadingTo(storeModules: Set<string>, index: SourceIndex): Set<string> {
   const reached = new Set(storeModules);
   const candidates = [...index.files.keys()].filter((path) => isScriptPath(path) && /\bexport\b[^;]*?\bfrom\b/.test(index.files.get(path)!));
