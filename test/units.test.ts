@@ -1,7 +1,7 @@
 /** Small pieces with inputs built inline: style detection, names, resolution, free references. */
 import { describe, expect, it } from 'vitest';
 import { freeReferences } from '../transforms/analyse/ast.js';
-import { checkSyntax, parseFile } from '../transforms/analyse/parse.js';
+import { parseFile, parseWritten } from '../transforms/analyse/parse.js';
 import { discoverProject } from '../transforms/analyse/project.js';
 import { importSpecifier, resolveImport } from '../transforms/analyse/resolve.js';
 import { detectStyle, lineColumn, unusedName } from '../transforms/text.js';
@@ -121,14 +121,14 @@ describe('freeReferences', () => {
   });
 });
 
-describe('checkSyntax', () => {
+describe('parseWritten', () => {
   const before = parseFile('src/A.svelte', '<script lang="ts">\n\tlet a = 1;\n</script>\n\n<p>{a}</p>\n');
   it('parses only the script when the edits stayed inside it', () => {
-    expect(() => checkSyntax('src/A.svelte', '<script lang="ts">\n\tconst { a } = get();\n</script>\n\n<p>{a}</p>\n', before)).not.toThrow();
-    expect(() => checkSyntax('src/A.svelte', '<script lang="ts">\n\tconst { a } = ;\n</script>\n\n<p>{a}</p>\n', before)).toThrow(/A\.svelte:2:\d+: cannot parse/);
+    expect(() => parseWritten('src/A.svelte', '<script lang="ts">\n\tconst { a } = get();\n</script>\n\n<p>{a}</p>\n', before)).not.toThrow();
+    expect(() => parseWritten('src/A.svelte', '<script lang="ts">\n\tconst { a } = ;\n</script>\n\n<p>{a}</p>\n', before)).toThrow(/A\.svelte:2:\d+: cannot parse/);
   });
   it('parses the whole component when the markup changed too', () => {
-    expect(() => checkSyntax('src/A.svelte', '<script lang="ts">\n\tlet a = 1;\n</script>\n\n<p>{a</p>\n', before)).toThrow(/cannot parse/);
-    expect(() => checkSyntax('src/A.svelte', '<script lang="ts">\n\tlet a = 1;</script><script>\n</script>\n\n<p>{a}</p>\n', before)).toThrow(/cannot parse/);
+    expect(() => parseWritten('src/A.svelte', '<script lang="ts">\n\tlet a = 1;\n</script>\n\n<p>{a</p>\n', before)).toThrow(/cannot parse/);
+    expect(() => parseWritten('src/A.svelte', '<script lang="ts">\n\tlet a = 1;</script><script>\n</script>\n\n<p>{a}</p>\n', before)).toThrow(/cannot parse/);
   });
 });

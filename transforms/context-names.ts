@@ -34,16 +34,19 @@ export function nameContexts(modules: StoreModule[], index: SourceIndex): Map<st
 function nameGroup(modules: StoreModule[], keyModuleText: string): Map<string, ContextNames> {
   const stems = new Map(modules.map((module) => [module.file, moduleStem(module.file)]));
   const labels = new Map<string, string>();
-  // Two modules with the same stem (admin/cart.ts, shop/cart.ts) both take their folder as a prefix.
+  // Two modules whose names would be the same (admin/cart.ts, shop/cart.ts) both take their
+  // folder as a prefix; names that still collide (toast-queue.ts, toastQueue.ts) are numbered.
   for (const module of modules) {
     const stem = stems.get(module.file)!;
-    const shared = [...stems.values()].filter((other) => other === stem).length > 1;
+    const shared = [...stems.values()].filter((other) => pascalCase(other) === pascalCase(stem)).length > 1;
     labels.set(module.file, shared ? `${posix.basename(posix.dirname(module.file))}/${stem}` : stem);
   }
+  const takenBases = new Set<string>();
   const takenKeys = new Set<string>();
   const names = new Map<string, ContextNames>();
   for (const module of modules) {
-    const base = pascalCase(labels.get(module.file)!);
+    const base = unusedName(pascalCase(labels.get(module.file)!), [], takenBases);
+    takenBases.add(base);
     const text = [module.script.code];
     const key = unusedName(`${constantCase(base)}_CONTEXT`, [keyModuleText, module.script.code], takenKeys);
     takenKeys.add(key);

@@ -6,11 +6,10 @@
  * edit (magic-string on the original text). The CLI does all I/O.
  */
 import picomatch from 'picomatch';
-import { discoverProject, keyModuleFor, svelteRange, type Project } from './analyse/project.js';
-import { checkSyntax, type ParsedFile } from './analyse/parse.js';
+import { discoverProject, svelteRange, type Project } from './analyse/project.js';
+import type { ParsedFile } from './analyse/parse.js';
 import { SourceIndex } from './analyse/source-index.js';
 import { parseFactorySpec } from './analyse/store-modules.js';
-import { MigrationError } from './errors.js';
 import { rewriteBarrels } from './edit/barrel.js';
 import { rewriteConsumerImports, contextCallLine } from './edit/consumer.js';
 import { rewriteDeclaringModule } from './edit/declaring-module.js';
@@ -19,7 +18,8 @@ import { addContextKeys } from './edit/key-module.js';
 import { annotateBlockers } from './edit/annotate.js';
 import { initInRootLayout } from './edit/root-layout.js';
 import { insertAfterImports } from './edit/script-edits.js';
-import { initOrder, isMigrating, planMigration, whyNotParsed, type ConsumerUse, type ModulePlan } from './plan.js';
+import { blockDependentsOfBlocked, initOrder, isMigrating, planMigration, whyNotParsed, type ConsumerUse, type ModulePlan } from './plan.js';
+import { verifyMigration } from './verify/index.js';
 import { buildReport } from './report.js';
 import type { MigrateOptions, MigrationResult, ProjectFiles } from './types.js';
 
@@ -46,24 +46,23 @@ export function migrate(files: ProjectFiles | Record<string, string>, options: M
   blockOnUnparsableRootLayout(index, plan.modules);
   onProgress?.({ parsed: index.parsedCount, storeModules: plan.modules.length });
 
-  // Every written file must parse again. Should one not, the modules that touched it are blocked
-  // and the edit phase runs again without them: a module is migrated completely or not at all.
+  // The app as it would be is verified before anything is returned. Should a check fail, the
+  // modules whose edits caused it are held back and the edit phase runs again without them: a
+  // module is migrated completely or not at all.
   for (;;) {
     const migrating = plan.modules.filter(isMigrating);
     const blocked = options.annotate ? plan.modules.filter((module) => !isMigrating(module)) : [];
     const output = applyEdits(index, migrating, blocked);
-    const broken = [...output].map(([path, text]) => reparseError(path, text, index)).filter((error) => error !== undefined);
-    if (broken.length === 0) return { files: output, report: buildReport(plan, projectFiles, output, index) };
-    const culprits = broken.flatMap((error) =>
-      migrating
-        .filter((candidate) => touches(candidate, error.file, project.rootLayout, keyModuleFor(project, candidate.module.file)))
-        .map((module) => ({ module, error })),
-    );
-    if (culprits.length === 0) throw new Error(`internal error: ${broken[0]!.message}`);
-    for (const { module, error } of culprits) {
-      const reason = `the migrated file would not parse (${error.reason}); please report this with the module's source`;
-      module.blockers.push({ file: error.file, line: error.line, column: error.column, reason });
+    const problems = verifyMigration(index, output, migrating);
+    if (problems.length === 0) return { files: output, report: buildReport(plan, projectFiles, output, index) };
+    for (const { culprits, ...problem } of problems) {
+      // A problem no module owns should not happen; holding every module back keeps the app intact.
+      for (const module of culprits.length > 0 ? culprits : migrating) {
+        module.blockers.push(problem);
+      }
     }
+    if (migrating.every(isMigrating)) throw new Error(`internal error: ${problems[0]!.file}: ${problems[0]!.reason}`);
+    blockDependentsOfBlocked(plan.modules);
   }
 }
 
@@ -117,25 +116,4 @@ function blockOnUnparsableRootLayout(index: SourceIndex, plans: ModulePlan[]): v
   for (const plan of plans) {
     plan.blockers.push({ file: path, line: error.line, column: error.column, reason: `the root layout ${whyNotParsed(error)}, so the init calls cannot be added; fix it and run again` });
   }
-}
-
-function reparseError(path: string, text: string, index: SourceIndex): MigrationError | undefined {
-  try {
-    checkSyntax(path, text, index.files.has(path) ? index.get(path) : undefined);
-    return undefined;
-  } catch (error) {
-    if (error instanceof MigrationError) return error;
-    throw error;
-  }
-}
-
-function touches(plan: ModulePlan, path: string, rootLayout: string, keyModule: string): boolean {
-  return (
-    path === rootLayout ||
-    path === keyModule ||
-    path === plan.module.file ||
-    plan.consumers.some((use) => use.file.path === path) ||
-    plan.dependencies.some((use) => use.plan.module.file === path) ||
-    plan.barrels.some((use) => use.file.path === path)
-  );
 }

@@ -88,7 +88,7 @@ export function planMigration(index: SourceIndex, options: PlanOptions = {}): Pl
   for (const [path, blockers] of Object.entries(options.sharedBlockers ?? {})) plans.get(path)?.blockers.push(...blockers);
   blockUnreachablePackageModules(plans, index);
   blockDependencyCycles(plans);
-  blockDependentsOfBlocked(plans);
+  blockDependentsOfBlocked(plans.values());
   return { modules: [...plans.values()].sort((a, b) => a.module.file.localeCompare(b.module.file)), constantOnly };
 }
 
@@ -152,13 +152,14 @@ function blockDependencyCycles(plans: Map<string, ModulePlan>): void {
  * Modules that share state migrate together or not at all: a module using a blocked module's
  * state stays as it is, and so does a module whose state a blocked module uses.
  */
-function blockDependentsOfBlocked(plans: Map<string, ModulePlan>): void {
+export function blockDependentsOfBlocked(plans: Iterable<ModulePlan>): void {
+  const all = [...plans];
   for (let changed = true; changed; ) {
     changed = false;
-    for (const plan of plans.values()) {
+    for (const plan of all) {
       if (!isMigrating(plan)) continue;
       const blockedDependency = plan.dependencies.find((use) => !isMigrating(use.plan));
-      const blockedDependent = [...plans.values()].flatMap((other) => (isMigrating(other) ? [] : other.dependencies)).find((use) => use.plan === plan);
+      const blockedDependent = all.flatMap((other) => (isMigrating(other) ? [] : other.dependencies)).find((use) => use.plan === plan);
       if (blockedDependency) {
         plan.blockers.push({
           ...useLocation(blockedDependency),

@@ -91,7 +91,7 @@ export function parseFile(path: string, text: string): ParsedFile {
 /** Svelte's own parse of a component: markup, and script syntax as Svelte reads it. */
 function parseComponent(path: string, text: string): ReturnType<typeof parseSvelte> {
   try {
-    return parseSvelte(text, { modern: true });
+    return parseSvelte(withoutStyleContent(text), { modern: true });
   } catch (error) {
     const start = (error as { start?: { line: number; column: number } }).start;
     const message = String((error as Error).message).split('\n')[0];
@@ -100,28 +100,53 @@ function parseComponent(path: string, text: string): ReturnType<typeof parseSvel
 }
 
 /**
- * Throws a `MigrationError` if a file the run would write does not parse as what it is. A module
- * goes through the script parser. A component whose edits all fall inside one script of `before`
- * (the usual consumer rewrite) needs only that script parsed again, as its markup is unchanged;
- * any other component is checked by Svelte, which reads its scripts too.
+ * Parses a file the run would write, throwing a `MigrationError` if it does not parse as what it
+ * is. A component whose edits all fall inside one script of `before` (the usual consumer rewrite)
+ * has only that script parsed again, as its markup is unchanged; any other component goes through
+ * Svelte's parser, which reads its scripts too.
  */
-export function checkSyntax(path: string, text: string, before?: ParsedFile): void {
-  if (!isComponentPath(path)) return void parseScriptCode(path, text, text, 0);
-  const changed = before && onlyChangedScript(before, text);
-  if (changed && !/<\/script/i.test(changed.code)) parseScriptCode(path, text, changed.code, changed.offset);
-  else parseComponent(path, text);
+export function parseWritten(path: string, text: string, before?: ParsedFile): ParsedFile {
+  if (!isComponentPath(path) || !before?.isComponent) return parseFile(path, text);
+  const changed = onlyChangedScript(before, text);
+  if (!changed || /<\/script/i.test(changed.code)) return parseFile(path, text);
+  const delta = changed.code.length - changed.script.code.length;
+  const ast = parseScriptCode(path, text, changed.code, changed.script.offset);
+  const scripts = before.scripts.map((script) =>
+    script === changed.script ? { ...script, code: changed.code, ast } : script.offset > changed.script.offset ? { ...script, offset: script.offset + delta } : script,
+  );
+  const instanceInsertAt = before.instanceInsertAt > changed.script.offset ? before.instanceInsertAt + delta : before.instanceInsertAt;
+  return { path, text, isComponent: true, scripts, instanceInsertAt };
 }
 
 /** The new code of the one script of `before` that `text` differs in, when nothing else differs. */
-function onlyChangedScript(before: ParsedFile, text: string): { code: string; offset: number } | undefined {
+function onlyChangedScript(before: ParsedFile, text: string): { script: Script; code: string } | undefined {
   for (const script of before.scripts) {
     const prefix = before.text.slice(0, script.offset);
     const suffix = before.text.slice(script.offset + script.code.length);
     if (text.length >= prefix.length + suffix.length && text.startsWith(prefix) && text.endsWith(suffix)) {
-      return { code: text.slice(prefix.length, text.length - suffix.length), offset: script.offset };
+      return { script, code: text.slice(prefix.length, text.length - suffix.length) };
     }
   }
   return undefined;
+}
+
+/** Comments, scripts and styles at the top level of a component, as Svelte's `preprocess` finds them. */
+const TOP_LEVEL_BLOCK = /<!--[\s\S]*?-->|<(script|style)(?:\s(?:[^>"']|"[^"]*"|'[^']*')*)?>([\s\S]*?)<\/\1\s*>/gi;
+
+/**
+ * The component's text as Svelte's parser should see it, at the same offsets: style content
+ * blanked (SCSS, Less, nesting and `//` comments are no reason a component cannot be read, and
+ * nothing here reads CSS), and a byte-order mark as a space (Svelte drops it, which would shift
+ * every offset by one).
+ */
+function withoutStyleContent(text: string): string {
+  const masked = text.replace(TOP_LEVEL_BLOCK, (block, tag: string | undefined, content: string | undefined) => {
+    if (tag?.toLowerCase() !== 'style' || !content) return block;
+    const closing = block.slice(block.lastIndexOf('</'));
+    const opening = block.slice(0, block.length - closing.length - content.length);
+    return opening + content.replace(/[^\r\n]/g, ' ') + closing;
+  });
+  return masked.startsWith('\uFEFF') ? ` ${masked.slice(1)}` : masked;
 }
 
 interface ScriptAttribute {

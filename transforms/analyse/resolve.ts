@@ -11,6 +11,13 @@ const EXTENSIONS = ['.ts', '.js', '.mts', '.mjs', '.svelte.ts', '.svelte.js'];
 
 /** The project file `specifier` refers to from `importer`, or undefined for packages and unknown paths. */
 export function resolveImport(specifier: string, importer: string, project: Project, files: ProjectFiles): string | undefined {
+  // `?raw`, `?url`, `?inline`, `?worker`: the file's text or address, not its exports. Any other
+  // query (`?v=2`) still imports the module.
+  const [path, query] = splitQuery(specifier);
+  if (query !== undefined && ASSET_QUERY.test(query)) return undefined;
+  if (query !== undefined) return resolveImport(path, importer, project, files);
+  // `./dialog/` is the folder's index, as in Vite and TypeScript.
+  if (/[^/]\/+$/.test(specifier)) return resolveImport(specifier.replace(/\/+$/, '/index'), importer, project, files);
   const packageTarget = packageTargets(specifier, project.packages);
   if (packageTarget) return packageTarget.map((target) => probe(target, files)).find((found) => found !== undefined);
   const importerPackage = packageOf(project.packages, importer);
@@ -21,6 +28,13 @@ export function resolveImport(specifier: string, importer: string, project: Proj
   // Paths above the app root are files only inside a workspace package.
   if (target === undefined || (target.startsWith('..') && !packageOf(project.packages, target))) return undefined;
   return probe(posix.normalize(target), files);
+}
+
+const ASSET_QUERY = /^(?:raw|url|inline|worker|sharedworker|no-inline)(?:&|$)/;
+
+function splitQuery(specifier: string): [string, string | undefined] {
+  const at = specifier.indexOf('?');
+  return at === -1 ? [specifier, undefined] : [specifier.slice(0, at), specifier.slice(at + 1)];
 }
 
 function aliasTarget(specifier: string, project: Project): string | undefined {

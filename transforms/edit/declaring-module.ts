@@ -33,11 +33,10 @@ export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, p
   const pieces = module.moved.map((item) => movedPiece(editor, item.statement, module.statefulExports.get('default')));
   const movedCode = pieces.map((piece, i) => (i > 0 && piece.blankLineBefore ? eol : '') + piece.code).join(eol);
   const body = dependencyCalls.length > 0 ? [...dependencyCalls, '', movedCode].join(eol) : movedCode;
-  const entries = [...module.statefulExports.keys()].map((exported) => {
-    const key = bundleKey(module, exported);
-    const local = module.statefulExports.get(exported)!;
-    return key === local ? local : `${key}: ${local}`;
-  });
+  // One entry per key: a store exported under several names (`export { items, items as default }`)
+  // may give the same key twice.
+  const bundle = new Map([...module.statefulExports].map(([exported, local]) => [bundleKey(module, exported), local]));
+  const entries = [...bundle].map(([key, local]) => (key === local ? local : `${key}: ${local}`));
   const returned = statement(style, `${style.indent}return { ${entries.join(', ')} }`);
 
   const create = [`function ${names.create}() {`, body, '', returned, '}'].join(eol);

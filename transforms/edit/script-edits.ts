@@ -84,20 +84,26 @@ export function replaceImportClause(editor: ScriptEditor, declaration: Node & { 
   editor.edits.overwrite(startOf(editor, declaration), startOf(editor, declaration.source), `import { ${items.join(', ')} } from `);
 }
 
-/** The last top-level import of the script, if any. */
-export function lastImport(editor: ScriptEditor): Node | undefined {
-  const imports = editor.script.ast.program.body.filter((statement) => statement.type === 'ImportDeclaration');
-  return imports[imports.length - 1];
+/**
+ * The last import of the run of imports the script starts with, if any. An import further down
+ * (imports are hoisted, so people put them anywhere) does not count: lines inserted after it
+ * would come after code that already uses what they declare.
+ */
+function lastLeadingImport(editor: ScriptEditor): Node | undefined {
+  const body = editor.script.ast.program.body;
+  const firstOther = body.findIndex((statement) => statement.type !== 'ImportDeclaration');
+  return (firstOther === -1 ? body : body.slice(0, firstOther)).at(-1);
 }
 
 /**
- * Inserts whole lines after the script's imports (or at its start), indented like the script.
+ * Inserts whole lines after the imports the script starts with (or at its start), indented like
+ * the script, so that they come before every other statement.
  * `lines` are complete statements without indentation or line ends; an empty string is a blank line.
  */
 export function insertAfterImports(editor: ScriptEditor, lines: string[]): void {
   if (lines.length === 0) return;
   const { text, style } = editor;
-  const anchor = lastImport(editor);
+  const anchor = lastLeadingImport(editor);
   const indent = anchor ? indentationAt(text, startOf(editor, anchor)) : scriptIndent(editor);
   const block = lines.map((line) => (line === '' ? '' : indent + line)).join(style.eol);
   if (anchor) {

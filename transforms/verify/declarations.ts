@@ -1,0 +1,85 @@
+/**
+ * Checks on the top level of each written script: no name declared twice (an import and a local
+ * function, two imports), and no name that was an import (hoisted, usable anywhere) and is now
+ * a `const` used by a statement before it (a ReferenceError while the component initialises).
+ */
+import type { Node, Statement } from '@babel/types';
+import { declaredNames, freeReferences } from '../analyse/ast.js';
+import type { ParsedFile } from '../analyse/parse.js';
+import { lineColumn } from '../text.js';
+import type { SourceLocation } from '../types.js';
+
+export interface DeclarationProblem extends SourceLocation {
+  reason: string;
+}
+
+interface Declaration {
+  name: string;
+  kind: 'import' | 'local';
+  /** Offset in the file. */
+  at: number;
+  /** The top-level statement and its position among the script's statements. */
+  statement: Statement;
+  order: number;
+  scriptIndex: number;
+}
+
+/** Problems the run introduces in `after`, a written version of `before` (undefined for a new file). */
+export function findDeclarationProblems(after: ParsedFile, before: ParsedFile | undefined): DeclarationProblem[] {
+  const problems: DeclarationProblem[] = [];
+  const declarationsAfter = topLevelDeclarations(after);
+  const declarationsBefore = before ? topLevelDeclarations(before) : [];
+  const at = (offset: number) => ({ file: after.path, ...lineColumn(after.text, offset) });
+
+  const countBefore = countByName(declarationsBefore);
+  const seen = new Map<string, Declaration>();
+  for (const declaration of declarationsAfter) {
+    const first = seen.get(declaration.name);
+    if (!first) {
+      seen.set(declaration.name, declaration);
+      continue;
+    }
+    if ((countBefore.get(declaration.name) ?? 0) > 1) continue; // declared twice already: not the run's doing
+    problems.push({ ...at(declaration.at), reason: `\`${declaration.name}\` would be declared twice at the top level of this file (also at line ${lineColumn(after.text, first.at).line})` });
+  }
+
+  // Names that were imports before and are locals now: nothing above their declaration may use them.
+  const importedBefore = new Set(declarationsBefore.filter((declaration) => declaration.kind === 'import').map((declaration) => declaration.name));
+  for (const declaration of declarationsAfter) {
+    if (declaration.kind !== 'local' || !importedBefore.has(declaration.name)) continue;
+    const script = after.scripts[declaration.scriptIndex]!;
+    const earlier = script.ast.program.body.slice(0, declaration.order).find((statement) => statement.type !== 'ImportDeclaration' && freeReferences(statement).values.has(declaration.name));
+    if (earlier) {
+      problems.push({ ...at(script.offset + earlier.start!), reason: `this statement uses \`${declaration.name}\` before the line that now declares it (line ${lineColumn(after.text, declaration.at).line})` });
+    }
+  }
+  return problems;
+}
+
+/** Value declarations at the top level of a file (a component's scripts share one top level). */
+function topLevelDeclarations(file: ParsedFile): Declaration[] {
+  const declarations: Declaration[] = [];
+  file.scripts.forEach((script, scriptIndex) => {
+    script.ast.program.body.forEach((statement, order) => {
+      const add = (name: string, kind: Declaration['kind'], node: Node) => declarations.push({ name, kind, at: script.offset + node.start!, statement, order, scriptIndex });
+      if (statement.type === 'ImportDeclaration') {
+        if (statement.importKind === 'type' || statement.importKind === 'typeof') return;
+        for (const specifier of statement.specifiers) {
+          if (specifier.type === 'ImportSpecifier' && (specifier.importKind === 'type' || specifier.importKind === 'typeof')) continue;
+          add(specifier.local.name, 'import', specifier);
+        }
+        return;
+      }
+      const declaration = statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration' ? statement.declaration : statement;
+      if (!declaration || declaration.type === 'TSDeclareFunction' || (declaration as { declare?: boolean }).declare) return;
+      for (const name of declaredNames(declaration)) add(name, 'local', declaration);
+    });
+  });
+  return declarations;
+}
+
+function countByName(declarations: Declaration[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const { name } of declarations) counts.set(name, (counts.get(name) ?? 0) + 1);
+  return counts;
+}

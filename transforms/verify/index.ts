@@ -1,0 +1,102 @@
+/**
+ * Verify: the app as it will be after the run, checked as a whole before anything is written.
+ * Every written file parses; every import of a changed module still finds its export; no written
+ * script declares a name twice or uses a name above its new declaration; every context bundle has
+ * unique keys. Each problem names the modules whose edits caused it, so that they can be held
+ * back and the edit phase run again without them.
+ */
+import { keyModuleFor } from '../analyse/project.js';
+import { parseWritten, type ParsedFile } from '../analyse/parse.js';
+import type { SourceIndex } from '../analyse/source-index.js';
+import { MigrationError } from '../errors.js';
+import type { ModulePlan } from '../plan.js';
+import { lineColumn } from '../text.js';
+import type { Blocker } from '../types.js';
+import { findDeclarationProblems } from './declarations.js';
+import { findBrokenLinks, type BrokenLink } from './links.js';
+import { AppViews } from './views.js';
+
+export interface VerifyProblem extends Blocker {
+  /** The migrating modules whose edits lead to it: they are held back together. */
+  culprits: ModulePlan[];
+}
+
+export function verifyMigration(index: SourceIndex, output: ReadonlyMap<string, string>, migrating: ModulePlan[]): VerifyProblem[] {
+  const problems: VerifyProblem[] = [];
+  const touching = (path: string) => migrating.filter((plan) => touches(plan, path, index));
+
+  const written = new Map<string, ParsedFile>();
+  for (const [path, text] of output) {
+    try {
+      written.set(path, parseWritten(path, text, index.files.has(path) ? index.get(path) : undefined));
+    } catch (error) {
+      if (!(error instanceof MigrationError)) throw error;
+      problems.push({ file: error.file, line: error.line, column: error.column, reason: `the migrated file would not parse (${error.reason})`, culprits: touching(path) });
+    }
+  }
+  if (problems.length > 0) return problems;
+
+  const views = new AppViews(index, output, written);
+  for (const link of findBrokenLinks(index, views)) {
+    problems.push({ file: link.file, line: link.line, column: link.column, reason: brokenLinkReason(link, migrating), culprits: linkCulprits(link, index, migrating, touching) });
+  }
+  for (const [path, after] of written) {
+    for (const problem of findDeclarationProblems(after, views.before(path))) problems.push({ ...problem, culprits: touching(path) });
+  }
+  for (const plan of migrating) {
+    const duplicate = duplicateBundleKey(written.get(plan.module.file), plan);
+    if (duplicate) problems.push({ ...duplicate, culprits: [plan] });
+  }
+  return problems;
+}
+
+/** The module that declared the vanished export is the one to hold back; else every module that edits the file it came from. */
+function linkCulprits(link: BrokenLink, index: SourceIndex, migrating: ModulePlan[], touching: (path: string) => ModulePlan[]): ModulePlan[] {
+  const origin = index.resolveExport(link.module, link.name);
+  const declaring = origin && migrating.find((plan) => plan.module.file === origin.module);
+  if (declaring) return [declaring];
+  const editing = touching(link.module);
+  return editing.length > 0 ? editing : touching(link.file);
+}
+
+function brokenLinkReason(link: BrokenLink, migrating: ModulePlan[]): string {
+  const what = `\`${link.name}\` is imported here from ${link.module}, which would no longer export it after the migration`;
+  const plan = migrating.find((candidate) => candidate.module.file === link.module && candidate.module.statefulExports.has(link.name));
+  if (link.typeOnly && plan) {
+    return `${what}; use the context's type instead (\`${plan.names.type}['${link.name}']\`, or a store type such as \`Writable<…>\`), then run again`;
+  }
+  if (!link.rewritten && plan) {
+    return `${what}, and this file is not one the migration can rewrite; move this use into a component, or pass the value in, then run again`;
+  }
+  return `${what}; change this import by hand, then run again`;
+}
+
+/** The context bundle `create…()` returns, if it names a key twice. */
+function duplicateBundleKey(file: ParsedFile | undefined, plan: ModulePlan): Blocker | undefined {
+  const script = file?.scripts[0];
+  const create = script?.ast.program.body.find((statement) => statement.type === 'FunctionDeclaration' && statement.id?.name === plan.names.create);
+  if (!script || create?.type !== 'FunctionDeclaration') return undefined;
+  const returned = create.body.body.findLast((statement) => statement.type === 'ReturnStatement');
+  if (returned?.type !== 'ReturnStatement' || returned.argument?.type !== 'ObjectExpression') return undefined;
+  const keys = new Set<string>();
+  for (const property of returned.argument.properties) {
+    if (property.type !== 'ObjectProperty' || property.computed || property.key.type !== 'Identifier') continue;
+    if (keys.has(property.key.name)) {
+      return { file: file!.path, ...lineColumn(file!.text, script.offset + property.start!), reason: `the context bundle would name \`${property.key.name}\` twice` };
+    }
+    keys.add(property.key.name);
+  }
+  return undefined;
+}
+
+/** Whether the module's edits reach `path`: its own file, its consumers, barrels, dependencies, the root layout, the key module. */
+export function touches(plan: ModulePlan, path: string, index: SourceIndex): boolean {
+  return (
+    path === index.project.rootLayout ||
+    path === keyModuleFor(index.project, plan.module.file) ||
+    path === plan.module.file ||
+    plan.consumers.some((use) => use.file.path === path) ||
+    plan.dependencies.some((use) => use.plan.module.file === path) ||
+    plan.barrels.some((use) => use.file.path === path)
+  );
+}

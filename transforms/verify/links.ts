@@ -1,0 +1,132 @@
+/**
+ * The link check: after the run, every import that names an export of a changed module (and
+ * every `export { … } from` it) must still find that export. Checked for every file of the app
+ * that imports one, rewritten or not, parsed or not (a file that cannot be parsed is read as text).
+ *
+ *   import type { panel } from './panel'   // `panel` moved into context: a broken link
+ */
+import type { SourceIndex } from '../analyse/source-index.js';
+import { lineColumn } from '../text.js';
+import { moduleExports, type ExportSet } from './module-exports.js';
+import type { AppViews } from './views.js';
+
+export interface BrokenLink {
+  /** The importing file and where it names the export. */
+  file: string;
+  line: number;
+  column: number;
+  /** The module that would no longer export it. */
+  module: string;
+  name: string;
+  typeOnly: boolean;
+  /** Whether the importer is a file the run rewrites. */
+  rewritten: boolean;
+}
+
+interface ImportedExport {
+  source: string;
+  name: string;
+  typeOnly: boolean;
+  /** Offset in the file. */
+  at: number;
+}
+
+export function findBrokenLinks(index: SourceIndex, views: AppViews): BrokenLink[] {
+  const exportsBefore = new Map<string, ExportSet | undefined>();
+  const exportsAfter = new Map<string, ExportSet | undefined>();
+  const exportsOf = (path: string, after: boolean, seen = new Set<string>()): ExportSet | undefined => {
+    const cache = after ? exportsAfter : exportsBefore;
+    if (cache.has(path)) return cache.get(path);
+    if (seen.has(path)) return { names: new Set(), open: false };
+    seen.add(path);
+    const file = after ? views.after(path) : views.before(path);
+    const result = file && moduleExports(file, (source) => {
+      const target = index.resolve(source, path);
+      return target === undefined ? undefined : exportsOf(target, after, seen);
+    });
+    cache.set(path, result);
+    return result;
+  };
+
+  const affected = affectedModules(index, views);
+  const broken: BrokenLink[] = [];
+  for (const path of new Set([...index.files.keys(), ...views.writtenPaths()])) {
+    if (!views.isWritten(path) && ![...index.importedPaths(path)].some((target) => affected.has(target))) continue;
+    const text = views.text(path);
+    for (const imported of importedExports(index, views, path)) {
+      const target = index.resolve(imported.source, path);
+      if (target === undefined || !affected.has(target)) continue;
+      const after = exportsOf(target, true);
+      const before = exportsOf(target, false);
+      if (!after || after.open || after.names.has(imported.name)) continue;
+      if (before && !before.open && !before.names.has(imported.name)) continue; // broken before the run: not ours
+      broken.push({
+        file: path,
+        ...lineColumn(text, imported.at),
+        module: target,
+        name: imported.name,
+        typeOnly: imported.typeOnly,
+        rewritten: views.isWritten(path),
+      });
+    }
+  }
+  return broken;
+}
+
+/**
+ * Modules whose exports the run may change: every written script module, and every module that
+ * re-exports one of those with `export *`, transitively.
+ */
+function affectedModules(index: SourceIndex, views: AppViews): Set<string> {
+  const affected = new Set([...views.writtenPaths()].filter((path) => !path.endsWith('.svelte')));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const path of index.files.keys()) {
+      if (affected.has(path) || path.endsWith('.svelte') || !/export\s*\*/.test(views.text(path))) continue;
+      if ([...index.importedPaths(path)].some((target) => affected.has(target))) {
+        affected.add(path);
+        grew = true;
+      }
+    }
+  }
+  return affected;
+}
+
+/** Every name a file imports or re-exports by name, from its syntax tree or, when it has none, its text. */
+function importedExports(index: SourceIndex, views: AppViews, path: string): ImportedExport[] {
+  const file = views.after(path);
+  if (!file) return importedExportsFromText(views.text(path));
+  const found: ImportedExport[] = [];
+  for (const script of file.scripts) {
+    const syntax = index.syntax(script);
+    for (const statement of syntax.imports) {
+      for (const name of statement.names) {
+        if (name.imported !== '*') found.push({ source: statement.source, name: name.imported, typeOnly: name.typeOnly, at: script.offset + name.node.start! });
+      }
+    }
+    for (const reExport of syntax.reExports) {
+      for (const name of reExport.names) found.push({ source: reExport.source, name: name.imported, typeOnly: name.typeOnly, at: script.offset + name.node.start! });
+    }
+  }
+  return found;
+}
+
+const IMPORT_STATEMENT = /\b(import|export)\s+(type\s+)?([\w$]+\s*,?\s*)?(?:\{([^}]*)\})?\s*from\s*(['"])([^'"\n]+)\5/g;
+
+/** The same, from text alone, for a file that cannot be parsed: `import a, { b as c, type d } from 'x'`. */
+export function importedExportsFromText(text: string): ImportedExport[] {
+  const found: ImportedExport[] = [];
+  for (const match of text.matchAll(IMPORT_STATEMENT)) {
+    const [, keyword, typeKeyword, defaultName, list, , source] = match;
+    const at = match.index;
+    if (keyword === 'import' && defaultName?.trim()) found.push({ source: source!, name: 'default', typeOnly: Boolean(typeKeyword), at });
+    for (const item of (list ?? '').split(',')) {
+      const words = item.trim().split(/\s+/).filter(Boolean);
+      if (words.length === 0) continue;
+      const typeOnly = Boolean(typeKeyword) || words[0] === 'type';
+      const name = words[0] === 'type' ? words[1] : words[0];
+      if (name) found.push({ source: source!, name, typeOnly, at });
+    }
+  }
+  return found;
+}
