@@ -4,6 +4,7 @@ import type { StoreModule } from './analyse/find-stores.js';
 import { keyModuleFor } from './analyse/project.js';
 import type { SourceIndex } from './analyse/source-index.js';
 import { moduleStem } from './analyse/store-modules.js';
+import { identifierNames } from './analyse/ast.js';
 import { unusedName } from './text.js';
 
 export interface ContextNames {
@@ -47,14 +48,14 @@ function nameGroup(modules: StoreModule[], keyModuleText: string): Map<string, C
   for (const module of modules) {
     const base = unusedName(pascalCase(labels.get(module.file)!), [], takenBases);
     takenBases.add(base);
-    const text = [module.script.code];
-    const key = unusedName(`${constantCase(base)}_CONTEXT`, [keyModuleText, module.script.code], takenKeys);
+    const inModule = identifierNames(module.script.ast.program);
+    const key = unusedName(`${constantCase(base)}_CONTEXT`, [keyModuleText], new Set([...takenKeys, ...inModule]));
     takenKeys.add(key);
     names.set(module.file, {
-      create: unusedName(`create${base}Context`, text),
-      init: unusedName(`init${base}Context`, text),
-      get: unusedName(`get${base}Context`, text),
-      type: unusedName(`${base}Context`, text),
+      create: unusedName(`create${base}Context`, [], inModule),
+      init: unusedName(`init${base}Context`, [], inModule),
+      get: unusedName(`get${base}Context`, [], inModule),
+      type: unusedName(`${base}Context`, [], inModule),
       key,
       label: labels.get(module.file)!,
     });

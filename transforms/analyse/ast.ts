@@ -271,3 +271,40 @@ function collectTypeQueries(node: Node, refs: References): void {
     }
   });
 }
+
+const identifierNamesCache = new WeakMap<Node, ReadonlySet<string>>();
+
+/**
+ * Every name a piece of code declares or uses, values and types, but not property names
+ * (`canvas.getContext`, `{ key: 1 }`) nor words in comments and strings: what a generated name
+ * must not be.
+ */
+export function identifierNames(root: Node): ReadonlySet<string> {
+  let names = identifierNamesCache.get(root);
+  if (!names) {
+    const found = new Set<string>();
+    const visit = (node: Node): void => {
+      if (node.type === 'Identifier') {
+        found.add(node.name);
+        return;
+      }
+      for (const key of Object.keys(node)) {
+        if (NON_CHILD_KEYS.has(key)) continue;
+        const isPropertyName =
+          ((node.type === 'MemberExpression' || node.type === 'OptionalMemberExpression') && key === 'property' && !node.computed) ||
+          (key === 'key' && 'computed' in node && !node.computed && node.type !== 'ObjectProperty') ||
+          (node.type === 'ObjectProperty' && key === 'key' && !node.computed && !node.shorthand);
+        if (isPropertyName) continue;
+        const value = (node as unknown as Record<string, unknown>)[key];
+        if (Array.isArray(value)) {
+          for (const item of value) if (isNode(item)) visit(item);
+        } else if (isNode(value)) {
+          visit(value);
+        }
+      }
+    };
+    visit(root);
+    identifierNamesCache.set(root, (names = found));
+  }
+  return names;
+}

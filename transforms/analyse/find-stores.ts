@@ -8,7 +8,7 @@ import type { Node, Statement } from '@babel/types';
 import type { Blocker } from '../types.js';
 import { posix } from 'node:path';
 import { lineColumn, unusedName } from '../text.js';
-import { declaredNames, freeReferences, patternNames, type References } from './ast.js';
+import { declaredNames, freeReferences, identifierNames, patternNames, type References } from './ast.js';
 import { creationInside, isRunesModulePath, recogniseStoreCalls, type ImportedFactoryCheck, type StoreCall } from './store-calls.js';
 import type { ModuleSyntax } from './module-syntax.js';
 import type { ParsedFile, Script } from './parse.js';
@@ -177,7 +177,7 @@ function defaultExportLocal(file: ParsedFile, script: Script): string | undefine
   const stem = posix.basename(file.path).replace(/(?:\.svelte)?\.[cm]?[jt]s$/, '');
   const words = (stem === 'index' ? posix.basename(posix.dirname(file.path)) : stem).split(/[^A-Za-z0-9]+/).filter(Boolean);
   const camel = words.map((word, i) => (i === 0 ? word[0]!.toLowerCase() : word[0]!.toUpperCase()) + word.slice(1)).join('');
-  return unusedName(/^[A-Za-z_$]/.test(camel) ? camel : `store${camel}`, [script.code]);
+  return unusedName(/^[A-Za-z_$]/.test(camel) ? camel : `store${camel}`, [], identifierNames(script.ast.program));
 }
 
 /** The name an export has in the context bundle: its exported name, or its local name for the default export. */

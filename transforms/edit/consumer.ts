@@ -11,7 +11,7 @@ import type { Node } from '@babel/types';
 import type { ImportStatement } from '../analyse/module-syntax.js';
 import type { ConsumerUse, ModulePlan } from '../plan.js';
 import { unusedName, type CodeStyle } from '../text.js';
-import { endOf, replaceImportClause, rewriteSpecifierList, startOf, statement, type ScriptEditor } from './script-edits.js';
+import { endOf, namesInUse, replaceImportClause, rewriteSpecifierList, startOf, statement, type ScriptEditor } from './script-edits.js';
 
 /** Which accessor a component calls: `get…` everywhere, `init…` in the root layout. */
 export type Accessor = 'get' | 'init';
@@ -46,7 +46,7 @@ export function rewriteConsumerImports(editor: ScriptEditor, uses: ConsumerUse[]
   const namespaceCalls: ContextCall[] = [];
   const imports: string[] = [];
   const importAs = (wanted: string): { callee: string; specifier: string } => {
-    const callee = unusedName(wanted, [editor.script.code], taken);
+    const callee = unusedName(wanted, [], namesInUse(editor, taken));
     taken.add(callee);
     return { callee, specifier: callee === wanted ? wanted : `${wanted} as ${callee}` };
   };
@@ -68,7 +68,7 @@ export function rewriteConsumerImports(editor: ScriptEditor, uses: ConsumerUse[]
         continue;
       }
       if (use.name.imported === '*') {
-        const module = unusedName(`${use.name.local}Module`, [editor.script.code], taken);
+        const module = unusedName(`${use.name.local}Module`, [], namesInUse(editor, taken));
         taken.add(module);
         editor.edits.overwrite(startOf(editor, specifier.local), endOf(editor, specifier.local), module);
         namespaceCalls.push({ plan: use.plan, callee: '', bindings: [], namespace: { local: use.name.local, module } });

@@ -13,7 +13,7 @@ import { packageOf } from '../analyse/workspace-packages.js';
 import type { ModulePlan } from '../plan.js';
 import { unusedName, type CodeStyle } from '../text.js';
 import type { ProjectFiles } from '../types.js';
-import { quoted, rewriteSpecifierList, statement, type ScriptEditor } from './script-edits.js';
+import { namesInUse, quoted, rewriteSpecifierList, statement, type ScriptEditor } from './script-edits.js';
 
 export interface ContextApi {
   /** Top-level declarations that follow `create…()`, each a block of lines. */
@@ -27,7 +27,7 @@ export function contextApi(editor: ScriptEditor, plan: ModulePlan, project: Proj
   const typed = editor.script.lang === 'ts' && (packageOf(project.packages, plan.module.file)?.typescript ?? project.typescript);
   if (project.contextStyle === 'create-context') {
     const svelte = ensureSvelteImports(editor, ['createContext']);
-    const setter = unusedName(plan.names.init.replace(/^init/, 'set'), [editor.script.code]);
+    const setter = unusedName(plan.names.init.replace(/^init/, 'set'), [], namesInUse(editor));
     return { declarations: createContextApi(plan, svelte.locals.createContext!, setter, editor.style, typed), imports: svelte.newImport };
   }
   const svelte = ensureSvelteImports(editor, ['getContext', 'setContext']);
@@ -128,7 +128,7 @@ function ensureSvelteImports(editor: ScriptEditor, names: string[]): SvelteImpor
       result.locals[name] = found;
       continue;
     }
-    const alias = unusedName(name, [script.code]);
+    const alias = unusedName(name, [], namesInUse(editor));
     result.locals[name] = alias;
     missing.push(alias === name ? name : `${name} as ${alias}`);
   }

@@ -8,7 +8,7 @@ import { layoutSpecifier } from '../init-import.js';
 import type { ConsumerUse, ModulePlan } from '../plan.js';
 import { detectStyle, unusedName, type CodeStyle } from '../text.js';
 import { contextCallLine, rewriteConsumerImports, type ContextCall } from './consumer.js';
-import { insertAfterImports, quoted, statement } from './script-edits.js';
+import { insertAfterImports, namesInUse, quoted, statement } from './script-edits.js';
 import type { FileEdits } from './file-edits.js';
 
 /** Adds the init calls for `plans` (in init order) to the root layout, creating what is missing. */
@@ -20,7 +20,7 @@ export function initInRootLayout(edits: FileEdits, plans: ModulePlan[], uses: Co
   if (layout && instance) {
     const editor = edits.editor(layout, instance);
     const rewrite = rewriteConsumerImports(editor, uses, 'init');
-    const { imports, lines } = initLines(editor.style, instance.code, plans, rewrite.calls, (plan) => layoutSpecifier(plan, edits.index));
+    const { imports, lines } = initLines(editor.style, namesInUse(editor), plans, rewrite.calls, (plan) => layoutSpecifier(plan, edits.index));
     insertAfterImports(editor, [...rewrite.imports, ...imports, '', ...lines]);
     return;
   }
@@ -28,7 +28,7 @@ export function initInRootLayout(edits: FileEdits, plans: ModulePlan[], uses: Co
   const existing = edits.files.get(path);
   // A new layout writes like the first store module it inits.
   const style = detectStyle(existing ?? edits.files.get(plans[0]!.module.file) ?? '', { indent: '\t' });
-  const { imports, lines } = initLines(style, '', plans, [], (plan) => layoutSpecifier(plan, edits.index));
+  const { imports, lines } = initLines(style, new Set(), plans, [], (plan) => layoutSpecifier(plan, edits.index));
   const { eol, indent } = style;
   const body = [...imports, '', ...lines];
   if (existing === undefined && project.svelteMajor >= 5) body.push('', statement(style, 'let { children } = $props()'));
@@ -47,7 +47,7 @@ export function initInRootLayout(edits: FileEdits, plans: ModulePlan[], uses: Co
 
 function initLines(
   style: CodeStyle,
-  scriptCode: string,
+  namesInLayout: ReadonlySet<string>,
   plans: ModulePlan[],
   calls: ContextCall[],
   specifierOf: (plan: ModulePlan) => string,
@@ -62,7 +62,7 @@ function initLines(
       lines.push(...existing.map((call) => contextCallLine(style, call)));
       continue;
     }
-    const callee = unusedName(plan.names.init, [scriptCode], taken);
+    const callee = unusedName(plan.names.init, [], new Set([...namesInLayout, ...taken]));
     taken.add(callee);
     const specifier = callee === plan.names.init ? callee : `${plan.names.init} as ${callee}`;
     const source = specifierOf(plan);

@@ -5,17 +5,25 @@
 import type MagicString from 'magic-string';
 import type { Node } from '@babel/types';
 import type { Script } from '../analyse/parse.js';
+import { identifierNames } from '../analyse/ast.js';
 import { indentationAt, lineEndAfter, lineStartOf, type CodeStyle } from '../text.js';
 
 export interface ScriptEditor {
   text: string;
   script: Script;
+  /** Every script of the file (a component's module and instance scripts share one top level). */
+  scripts: readonly Script[];
   edits: MagicString;
   style: CodeStyle;
 }
 
 export const startOf = (editor: ScriptEditor, node: Node): number => editor.script.offset + node.start!;
 export const endOf = (editor: ScriptEditor, node: Node): number => editor.script.offset + node.end!;
+
+/** The names the file's scripts declare or use (not property names, comments or strings), plus `taken`: what a new name must avoid. */
+export function namesInUse(editor: Pick<ScriptEditor, 'scripts'>, taken: Iterable<string> = []): Set<string> {
+  return new Set([...taken, ...editor.scripts.flatMap((script) => [...identifierNames(script.ast.program)])]);
+}
 
 /** The end of the script's code, in file offsets. */
 const scriptEnd = (editor: ScriptEditor): number => editor.script.offset + editor.script.code.length;
