@@ -59,8 +59,10 @@ export interface PlanOptions extends FindOptions {
 
 export function planMigration(index: SourceIndex, options: PlanOptions = {}): Plan {
   const found = findStoreModules(index, options);
-  const storeModules = found.filter((module) => module.statefulExports.size > 0);
-  const constantOnly = found.filter((module) => module.statefulExports.size === 0);
+  // A module whose own problems hold it back is reported even when nothing of it would join a bundle.
+  const isStoreModule = (module: StoreModule) => module.statefulExports.size > 0 || module.problems.length > 0;
+  const storeModules = found.filter(isStoreModule);
+  const constantOnly = found.filter((module) => !isStoreModule(module));
   const plans = new Map<string, ModulePlan>();
   const names = nameContexts(storeModules, index);
   for (const module of storeModules) {

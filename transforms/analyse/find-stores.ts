@@ -8,8 +8,8 @@ import type { Node, Statement } from '@babel/types';
 import type { Blocker } from '../types.js';
 import { posix } from 'node:path';
 import { lineColumn, unusedName } from '../text.js';
-import { declaredNames, freeReferences, identifierNames, patternNames, type References } from './ast.js';
-import { creationInside, isRunesModulePath, recogniseStoreCalls, type ImportedFactoryCheck, type StoreCall } from './store-calls.js';
+import { declaredNames, freeReferences, identifierNames, patternNames, walk, type References } from './ast.js';
+import { eagerCreation, isRunesModulePath, recogniseStoreCalls, unwrapTypeCast, type ImportedFactoryCheck, type StoreCall } from './store-calls.js';
 import type { ModuleSyntax } from './module-syntax.js';
 import type { ParsedFile, Script } from './parse.js';
 
@@ -71,22 +71,34 @@ export function findStoreModule(
     if (!all && isConstantStore(call, constantStores)) constantStores.push(...names);
     else stores.push(...names);
   };
+  // State made anywhere in a declaration's value moves with it: `keys.map(() => writable(0))`,
+  // `wrap(writable(0))`, an IIFE. Only a direct call can be a constant store.
+  const madeAnywhere = (node: Node): StoreCall | undefined => {
+    const direct = creatorOf(node);
+    if (direct) return direct;
+    const nested = eagerCreation(node, creatorOf);
+    return nested && { ...nested, creator: 'nested' };
+  };
   for (const statement of body) {
     if (statement.type === 'ExportDefaultDeclaration') {
-      const call = creatorOf(statement.declaration);
+      const call = madeAnywhere(statement.declaration);
       if (call && defaultLocal) addStore(call, [defaultLocal]);
       continue;
     }
     const declaration = unwrapExport(statement);
     if (declaration?.type !== 'VariableDeclaration') continue;
     for (const declarator of declaration.declarations) {
-      const call = declarator.init && (creatorOf(declarator.init) ?? creationInside(declarator.init, creatorOf));
+      const call = declarator.init && madeAnywhere(declarator.init);
       if (call) addStore(call, patternNames(declarator.id));
     }
   }
+  // Module-level bindings that code fills with state later: `i ??= new Auth()` in a getter (a lazy
+  // singleton), `cache[key] = writable()`, `registry.set(key, writable())`.
+  for (const name of bindingsGivenState(body, creatorOf)) if (!stores.includes(name)) stores.push(name);
   const localExports = new Map(syntax.localExports);
   if (defaultLocal) localExports.set('default', defaultLocal);
-  if (stores.length === 0 && importedState.size === 0) {
+  const stranded = strandedState(file, script, body, creatorOf);
+  if (stores.length === 0 && importedState.size === 0 && stranded.length === 0) {
     return constantStores.length > 0 ? constantStoreModule(file, script, localExports, constantStores) : undefined;
   }
 
@@ -98,6 +110,20 @@ export function findStoreModule(
       refs: freeReferences(unwrapExport(statement) ?? statement),
     }));
 
+  // What an item's code reaches: its own references, and those of the module's functions and
+  // classes it calls (`let nextId` bumped by the factory a store is made by is state too).
+  const declaredBy = new Map(items.flatMap((item) => item.declared.map((name) => [name, item] as const)));
+  const reached = new Map<TopLevelItem, Set<string>>();
+  const reach = (item: TopLevelItem): Set<string> => {
+    let names = reached.get(item);
+    if (names) return names;
+    reached.set(item, (names = new Set(item.refs.values)));
+    for (const name of [...names]) {
+      const callee = declaredBy.get(name);
+      if (callee && callee !== item && isCallable(callee.statement)) for (const inner of reach(callee)) names.add(inner);
+    }
+    return names;
+  };
   const statefulLocals = new Set([...stores, ...importedState]);
   const moved = new Set<TopLevelItem>(items.filter((item) => item.declared.some((name) => statefulLocals.has(name))));
   // Fixpoint: whatever uses state is state; a mutable `let` that stateful code uses is state too.
@@ -109,7 +135,7 @@ export function findStoreModule(
       const isMutableUsedByState =
         unwrapExport(item.statement)?.type === 'VariableDeclaration' &&
         (unwrapExport(item.statement) as { kind: string }).kind !== 'const' &&
-        [...moved].some((other) => item.declared.some((name) => other.refs.values.has(name)));
+        [...moved].some((other) => item.declared.some((name) => reach(other).has(name)));
       if (usesState || isMutableUsedByState) {
         moved.add(item);
         for (const name of item.declared) statefulLocals.add(name);
@@ -124,7 +150,10 @@ export function findStoreModule(
   for (const [exported, local] of localExports) if (ownState.has(local)) statefulExports.set(exported, local);
   const usedImports = new Set([...moved].flatMap((item) => [...item.refs.values].filter((name) => importedState.has(name))));
 
-  const problems = findProblems(file, script, items, moved, statefulLocals);
+  // What stays at module level must hold no state.
+  const movedStatements = new Set([...moved].map((item) => item.statement));
+  const left = stranded.filter(({ statement }) => !movedStatements.has(statement)).map(({ problem }) => problem);
+  const problems = [...left, ...findProblems(file, script, items, moved, statefulLocals)];
   return {
     file: file.path,
     script,
@@ -213,6 +242,79 @@ function findProblems(
     }
   }
   return problems;
+}
+
+/**
+ * Top-level `let`/`var`/`const` bindings that code anywhere in the module fills with state: an
+ * assignment to the binding or to one of its properties, or a call of one of its methods, whose
+ * value makes state (`i ??= new Auth()`, `cache[k] = writable(0)`, `registry.set(k, writable(0))`).
+ */
+function bindingsGivenState(body: Statement[], creatorOf: (node: Node) => StoreCall | undefined): string[] {
+  const variables = new Set(
+    body.flatMap((statement) => {
+      const declaration = unwrapExport(statement);
+      return declaration?.type === 'VariableDeclaration' ? declaration.declarations.flatMap((declarator) => patternNames(declarator.id)) : [];
+    }),
+  );
+  if (variables.size === 0) return [];
+  const makesState = (node: Node) => creatorOf(node) !== undefined || eagerCreation(node, creatorOf) !== undefined;
+  const found = new Set<string>();
+  for (const statement of body) {
+    walk(statement, (node) => {
+      if (node.type === 'AssignmentExpression') {
+        const root = rootIdentifier(node.left);
+        if (root && variables.has(root) && makesState(node.right)) found.add(root);
+      }
+      if (node.type === 'CallExpression' && (node.callee.type === 'MemberExpression' || node.callee.type === 'OptionalMemberExpression')) {
+        const root = rootIdentifier(node.callee.object);
+        if (root && variables.has(root) && node.arguments.some(makesState)) found.add(root);
+      }
+    });
+  }
+  return [...found];
+}
+
+/** `cache` for `cache`, `cache[k]`, `cache.a.b`. */
+function rootIdentifier(node: Node): string | undefined {
+  let current = unwrapTypeCast(node);
+  while (current.type === 'MemberExpression' || current.type === 'OptionalMemberExpression') current = unwrapTypeCast(current.object);
+  return current.type === 'Identifier' ? current.name : undefined;
+}
+
+/**
+ * State made at module level where no binding holds it, so it cannot move into context: a store
+ * handed to a call (`register(writable(0))`), made in a top-level loop, held by a static class field.
+ */
+function strandedState(file: ParsedFile, script: Script, body: Statement[], creatorOf: (node: Node) => StoreCall | undefined): Array<{ statement: Statement; problem: Blocker }> {
+  const problems: Array<{ statement: Statement; problem: Blocker }> = [];
+  for (const statement of body) {
+    const declaration = unwrapExport(statement) ?? statement;
+    if (declaration.type === 'VariableDeclaration' || declaration.type === 'ImportDeclaration' || /Function|^TS/.test(declaration.type)) continue;
+    if (statement.type === 'ExportDefaultDeclaration' && !/Class/.test(statement.declaration.type)) continue;
+    const isClass = declaration.type === 'ClassDeclaration' || (statement.type === 'ExportDefaultDeclaration' && statement.declaration.type === 'ClassDeclaration');
+    const made = eagerCreation(statement.type === 'ExportDefaultDeclaration' ? statement.declaration : declaration, creatorOf);
+    if (!made) continue;
+    const where = isClass ? 'a static class field holds state' : 'state is made here at module level';
+    problems.push({
+      statement,
+      problem: {
+        file: file.path,
+        ...lineColumn(file.text, script.offset + made.call.start!),
+        reason: `${where}, which every request shares and which the migration cannot move (no top-level \`const\` holds it); hold it in an exported \`const\` or an instance field, then run again`,
+      },
+    });
+  }
+  return problems;
+}
+
+/** A function or class declaration, or a `const` holding a function: code that runs when called. */
+function isCallable(statement: Statement): boolean {
+  const declaration = statement.type === 'ExportDefaultDeclaration' ? statement.declaration : unwrapExport(statement);
+  if (declaration?.type === 'FunctionDeclaration' || declaration?.type === 'ClassDeclaration') return true;
+  return (
+    declaration?.type === 'VariableDeclaration' &&
+    declaration.declarations.every((declarator) => declarator.init && /Function|Class/.test(unwrapTypeCast(declarator.init).type))
+  );
 }
 
 function unwrapExport(statement: Statement): Node | undefined {

@@ -9,7 +9,7 @@
  * return something (`createCounter()`), and by `new` of a class with `$state` fields.
  */
 import type { CallExpression, ClassBody, Expression, NewExpression, Node, Statement } from '@babel/types';
-import { walk } from './ast.js';
+import { childNodes, walk } from './ast.js';
 import type { ModuleSyntax } from './module-syntax.js';
 
 const STORE_CREATORS = new Set(['writable', 'readable', 'derived']);
@@ -20,8 +20,12 @@ const REACTIVE_CLASSES = new Set(['SvelteMap', 'SvelteSet', 'SvelteDate', 'Svelt
 /** `.svelte.js` / `.svelte.ts` modules, where runes work outside components. */
 export const isRunesModulePath = (path: string): boolean => /\.svelte\.[cm]?[jt]s$/.test(path);
 
-/** Whether `imported`, imported from `source` by the module being analysed, is a store factory. */
-export type ImportedFactoryCheck = (source: string, imported: string) => boolean;
+/**
+ * What `imported`, imported from `source` by the module being analysed, creates: `writable`,
+ * `readable` or `derived` (re-exported from `svelte/store` by a module of the app), `factory` (a
+ * store factory or state class), or undefined.
+ */
+export type ImportedFactoryCheck = (source: string, imported: string) => string | undefined;
 
 export interface StoreCall {
   /** `writable`, `readable`, `derived`, `rune` for `$state`/`$derived`, or `factory` for a custom factory or state class. */
@@ -46,8 +50,9 @@ export function recogniseStoreCalls(body: Statement[], syntax: ModuleSyntax, isI
         else if (STORE_CREATORS.has(name.imported)) creators.set(name.local, name.imported);
       } else if (statement.source === 'svelte/reactivity' && REACTIVE_CLASSES.has(name.imported)) {
         creators.set(name.local, 'factory');
-      } else if (name.imported !== '*' && isImportedFactory(statement.source, name.imported)) {
-        creators.set(name.local, 'factory');
+      } else if (name.imported !== '*') {
+        const creator = isImportedFactory(statement.source, name.imported);
+        if (creator) creators.set(name.local, creator);
       }
     }
   }
@@ -77,13 +82,18 @@ export function recogniseStoreCalls(body: Statement[], syntax: ModuleSyntax, isI
   // keeping state and returning anything), and classes with state fields. A factory may call
   // another factory, so repeat until no new factory appears.
   const functions = topLevelFunctions(body);
-  const classes = runes ? topLevelClasses(body) : new Map<string, ClassBody>();
+  const classes = topLevelClasses(body);
   const factories = new Set<string>();
+  const isStateClass = (node: ClassNode): boolean =>
+    hasStateFields(node.body, isStoreCall) ||
+    hasSubscribeMethod(node.body) ||
+    // A class extending a state class inherits its state.
+    (node.superClass?.type === 'Identifier' && creators.get(node.superClass.name) === 'factory');
   for (let found = true; found; ) {
     found = false;
     const candidates = [
       ...[...functions].map(([name, fn]) => [name, () => returnsStore(fn, creatorOf)] as const),
-      ...[...classes].map(([name, classBody]) => [name, () => hasStateFields(classBody, isStoreCall)] as const),
+      ...[...classes].map(([name, node]) => [name, () => isStateClass(node)] as const),
     ];
     for (const [name, isFactory] of candidates) {
       if (creators.has(name) || !isFactory()) continue;
@@ -104,13 +114,34 @@ function calleeName(callee: Node): string {
   return '';
 }
 
-function topLevelClasses(body: Statement[]): Map<string, ClassBody> {
-  const classes = new Map<string, ClassBody>();
+type ClassNode = Extract<Node, { type: 'ClassDeclaration' | 'ClassExpression' }>;
+
+/** `class A {}`, `export default class A {}`, `const A = class {}`. */
+function topLevelClasses(body: Statement[]): Map<string, ClassNode> {
+  const classes = new Map<string, ClassNode>();
   for (const statement of body) {
-    const declaration = unwrapExport(statement) ?? (statement.type === 'ExportDefaultDeclaration' ? statement.declaration : undefined);
-    if (declaration?.type === 'ClassDeclaration' && declaration.id) classes.set(declaration.id.name, declaration.body);
+    const declaration = statement.type === 'ExportDefaultDeclaration' ? statement.declaration : unwrapExport(statement);
+    if (declaration?.type === 'ClassDeclaration' && declaration.id) classes.set(declaration.id.name, declaration);
+    if (declaration?.type === 'VariableDeclaration') {
+      for (const declarator of declaration.declarations) {
+        const init = declarator.init && unwrapTypeCast(declarator.init);
+        if (declarator.id.type === 'Identifier' && init?.type === 'ClassExpression') classes.set(declarator.id.name, init);
+      }
+    }
   }
   return classes;
+}
+
+/** A class whose instances are stores: it has a `subscribe` method (the store contract). */
+function hasSubscribeMethod(classBody: ClassBody): boolean {
+  return classBody.body.some(
+    (member) =>
+      (member.type === 'ClassMethod' || ((member.type === 'ClassProperty' || member.type === 'ClassAccessorProperty') && member.value && /Function/.test(member.value.type))) &&
+      !member.static &&
+      !member.computed &&
+      member.key.type === 'Identifier' &&
+      member.key.name === 'subscribe',
+  );
 }
 
 /** Does the class keep state: a field initialised with a rune or store, or `this.x = $state()` in its constructor? */
@@ -126,20 +157,32 @@ function hasStateFields(classBody: ClassBody, isStoreCall: (node: Node) => boole
   });
 }
 
-/** A creation directly inside an object or array literal: `{ auth: new Auth(), cart: writable([]) }`. */
-export function creationInside(node: Node, creatorOf: (node: Node) => StoreCall | undefined): StoreCall | undefined {
-  const value = unwrapTypeCast(node);
-  const children =
-    value.type === 'ObjectExpression'
-      ? value.properties.flatMap((property) => (property.type === 'ObjectProperty' ? [property.value] : []))
-      : value.type === 'ArrayExpression'
-        ? value.elements.filter((element) => element !== null)
-        : [];
-  for (const child of children) {
-    const found = creatorOf(child) ?? creationInside(child, creatorOf);
-    if (found) return found;
-  }
-  return undefined;
+/**
+ * A creation that runs when `node` is evaluated: inside an object or array literal
+ * (`{ auth: new Auth() }`), an argument (`wrap(writable(0))`), a callback handed to a call
+ * (`keys.map(() => writable(0))`), an IIFE. Functions that are only defined (`() => writable(0)`,
+ * an object's methods) do not run, and neither do class bodies, except their static members.
+ */
+export function eagerCreation(node: Node, creatorOf: (node: Node) => StoreCall | undefined): StoreCall | undefined {
+  let found: StoreCall | undefined;
+  const isFunction = (child: Node) => /Function|Method/.test(child.type);
+  const visit = (current: Node): void => {
+    found ??= creatorOf(current);
+    if (found) return;
+    if (current.type === 'ClassDeclaration' || current.type === 'ClassExpression') {
+      if (current.superClass) visit(current.superClass);
+      for (const member of current.body.body) {
+        if (member.type === 'StaticBlock') visit(member);
+        else if ((member.type === 'ClassProperty' || member.type === 'ClassPrivateProperty' || member.type === 'ClassAccessorProperty') && member.static && member.value) visit(member.value);
+      }
+      return;
+    }
+    // A function runs here only when it is called on the spot or handed to a call (`.map(cb)`).
+    const calls = current.type === 'CallExpression' || current.type === 'NewExpression' || current.type === 'OptionalCallExpression';
+    for (const child of childNodes(current)) if (calls || !isFunction(child)) visit(child);
+  };
+  if (!isFunction(node)) visit(node);
+  return found;
 }
 
 export function unwrapTypeCast(node: Node): Node {
@@ -154,7 +197,7 @@ type FunctionNode = Extract<Node, { type: 'FunctionDeclaration' | 'FunctionExpre
 function topLevelFunctions(body: Statement[]): Map<string, FunctionNode> {
   const functions = new Map<string, FunctionNode>();
   for (const statement of body) {
-    const declaration = unwrapExport(statement);
+    const declaration = statement.type === 'ExportDefaultDeclaration' ? statement.declaration : unwrapExport(statement);
     if (declaration?.type === 'FunctionDeclaration' && declaration.id) functions.set(declaration.id.name, declaration);
     if (declaration?.type === 'VariableDeclaration') {
       for (const declarator of declaration.declarations) {

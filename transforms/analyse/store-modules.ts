@@ -34,13 +34,22 @@ export function findStoreModules(index: SourceIndex, options: FindOptions): Stor
   const factories = new Factories(index, [...DEFAULT_FACTORIES, ...(options.factories ?? [])]);
   for (const path of scripts) if (mayDeclareStores(index.files.get(path)!)) factories.exportedBy(path);
   const factoryNames = factories.names();
+  // A module importing a default-exported factory, or Svelte's creators handed on by another
+  // module, need not name either: its imports tell.
+  const handingOn = new Set(
+    scripts.filter((path) => {
+      const text = index.files.get(path)!;
+      return (mayDeclareStores(text) && factories.exportedBy(path).has('default')) || reExportsSvelteStore(text);
+    }),
+  );
 
   for (const path of scripts) {
     const text = index.files.get(path)!;
-    const file = mayDeclareStores(text) || factoryNames.some((name) => text.includes(name)) ? index.get(path) : undefined;
+    const mayMake = mayDeclareStores(text) || factoryNames.some((name) => text.includes(name)) || importsAnyOf(path, handingOn, index);
+    const file = mayMake ? index.get(path) : undefined;
     const module = file && findStoreModule(file, index.syntax(file.scripts[0]!), new Set(), factories.checkFor(path), options);
-    if (module) module.problems.push(...processWideFactoryCalls(file!, module, index, factories.processWide));
-    if (module && module.statefulExports.size > 0) modules.set(path, module);
+    if (module) module.problems.push(...processWideFactoryCalls(file!, module, index, factories.processWide), ...unexportedState(module));
+    if (module && (module.statefulExports.size > 0 || module.problems.length > 0)) modules.set(path, module);
     else if (module && module.constantStores.length > 0) constantOnly.push(module);
   }
 
@@ -80,16 +89,30 @@ function componentModuleStores(index: SourceIndex, factories: Factories): StoreM
     const script = file?.scripts[0];
     if (!file || script?.kind !== 'component-module') continue;
     const module = findStoreModule(file, index.syntax(script), new Set(), factories.checkFor(path), { all: true });
-    if (!module || module.statefulExports.size === 0) continue;
-    const first = module.moved[0]!.statement;
+    if (!module || (module.moved.length === 0 && module.problems.length === 0)) continue;
+    // Private state too (`let count = $state(0)` read by the instance script) is shared.
+    const first = module.moved[0]?.statement;
     module.problems.push({
       file: path,
-      ...lineColumn(file.text, script.offset + first.start!),
+      ...(first ? lineColumn(file.text, script.offset + first.start!) : { line: module.problems[0]!.line, column: module.problems[0]!.column }),
       reason: 'state in a module script (a store, `$state`) is shared by every instance and every request; move it to a .js/.ts module (.svelte.js/.svelte.ts for runes), or into the instance script if only this component uses it, then run again',
     });
     found.push(module);
   }
   return found;
+}
+
+/** State that no export hands out: shared by every request, and out of reach of any context getter. */
+function unexportedState(module: StoreModule): Blocker[] {
+  if (module.statefulExports.size > 0 || module.stores.length === 0) return [];
+  const first = module.moved.find((item) => item.declared.includes(module.stores[0]!))!;
+  return [
+    {
+      file: module.file,
+      ...lineColumn(module.script.code, first.statement.start!),
+      reason: `\`${module.stores[0]}\` is module-level state that no export hands out, so every request shares it and no component can get it from context; export it (or a function using it), or move it into a component, then run again`,
+    },
+  ];
 }
 
 /** Stores created by a process-wide factory (svelte-persisted-store's `persisted`): context cannot separate them. */
@@ -160,8 +183,14 @@ class Factories {
   }
 
   checkFor(importer: string): ImportedFactoryCheck {
-    return (source, imported) =>
-      this.configured.some((factory) => factory.module === source && factory.name === imported) || this.isAppFactory(importer, source, imported);
+    return (source, imported) => {
+      if (this.configured.some((factory) => factory.module === source && factory.name === imported)) return 'factory';
+      const target = this.index.resolve(source, importer);
+      if (!target) return undefined;
+      const origin = this.index.resolveExport(target, imported);
+      if (origin && this.exportedBy(origin.module).has(origin.exported)) return 'factory';
+      return storeCreatorReExported(target, imported, this.index);
+    };
   }
 
   /** Exported factory names of a module of the app, worked out once. */
@@ -180,11 +209,48 @@ class Factories {
     return [...new Set([...this.configured.map((factory) => factory.name), ...[...this.exported.values()].flatMap((names) => [...names])])];
   }
 
-  private isAppFactory(importer: string, source: string, imported: string): boolean {
-    const target = this.index.resolve(source, importer);
-    const origin = target && this.index.resolveExport(target, imported);
-    return origin ? this.exportedBy(origin.module).has(origin.exported) : false;
+}
+
+const SVELTE_STORE_CREATORS = new Set(['writable', 'readable', 'derived']);
+
+/** Cheap text check: does a module hand on `svelte/store`'s exports (`export { writable } from 'svelte/store'`, or an import it exports)? */
+function reExportsSvelteStore(text: string): boolean {
+  return text.includes('svelte/store') && /\bexport\s*(?:\*|\{[^}]*\b(?:writable|readable|derived)\b)/.test(text);
+}
+
+/**
+ * `writable`, `readable` or `derived` when a module of the app hands on Svelte's own
+ * (`export { writable } from 'svelte/store'`, `export * from 'svelte/store'`, or an import it
+ * exports again), following its re-exports through other modules of the app.
+ */
+function storeCreatorReExported(modulePath: string, name: string, index: SourceIndex, seen = new Set<string>()): string | undefined {
+  if (seen.has(`${modulePath}\0${name}`)) return undefined;
+  seen.add(`${modulePath}\0${name}`);
+  const file = index.get(modulePath);
+  if (!file || file.isComponent) return undefined;
+  const syntax = index.syntax(file.scripts[0]!);
+  const fromSource = (source: string, imported: string): string | undefined => {
+    if (source === 'svelte/store') return SVELTE_STORE_CREATORS.has(imported) ? imported : undefined;
+    const target = index.resolve(source, modulePath);
+    return target ? storeCreatorReExported(target, imported, index, seen) : undefined;
+  };
+  const local = syntax.localExports.get(name);
+  if (local !== undefined) {
+    for (const statement of syntax.imports) {
+      const imported = statement.names.find((candidate) => candidate.local === local && !candidate.typeOnly && candidate.imported !== '*');
+      if (imported) return fromSource(statement.source, imported.imported);
+    }
+    return undefined;
   }
+  for (const reExport of syntax.reExports) {
+    const named = reExport.names.find((candidate) => candidate.exported === name && !candidate.typeOnly);
+    if (named) return fromSource(reExport.source, named.imported);
+    if (reExport.star === 'all' && name !== 'default') {
+      const found = fromSource(reExport.source, name);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 /** Imported locals of `file` that are stateful exports of another store module. */
