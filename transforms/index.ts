@@ -7,7 +7,9 @@
  */
 import picomatch from 'picomatch';
 import { discoverProject, svelteRange, type Project } from './analyse/project.js';
-import type { ParsedFile } from './analyse/parse.js';
+import type { Node } from '@babel/types';
+import type { ParsedFile, Script } from './analyse/parse.js';
+import { replaceTypeSpecifiers, rewriteTypeQueries } from './edit/type-uses.js';
 import { SourceIndex } from './analyse/source-index.js';
 import { parseFactorySpec } from './analyse/store-modules.js';
 import { rewriteBarrels } from './edit/barrel.js';
@@ -18,7 +20,7 @@ import { addContextKeys } from './edit/key-module.js';
 import { annotateBlockers } from './edit/annotate.js';
 import { initInRootLayout } from './edit/root-layout.js';
 import { insertAfterImports } from './edit/script-edits.js';
-import { blockDependentsOfBlocked, initOrder, isMigrating, planMigration, whyNotParsed, type ConsumerUse, type ModulePlan } from './plan.js';
+import { blockDependentsOfBlocked, initOrder, isMigrating, planMigration, whyNotParsed, type ConsumerUse, type ModulePlan, type TypeUse } from './plan.js';
 import { verifyMigration } from './verify/index.js';
 import { buildReport } from './report.js';
 import type { MigrateOptions, MigrationResult, ProjectFiles } from './types.js';
@@ -79,16 +81,44 @@ function applyEdits(index: SourceIndex, migrating: ModulePlan[], annotated: Modu
     if (!usesByFile.has(use.file)) usesByFile.set(use.file, []);
     usesByFile.get(use.file)!.push(use);
   }
+  const typeSpecifiers = rewriteTypeUses(edits, migrating, usesByFile);
   for (const [file, uses] of usesByFile) {
     if (file.path === project.rootLayout) continue;
     const editor = edits.editor(file, uses[0]!.script);
-    const { calls, imports } = rewriteConsumerImports(editor, uses, 'get');
+    const { calls, imports } = rewriteConsumerImports(editor, uses, 'get', typeSpecifiers);
     insertAfterImports(editor, [...imports, '', ...calls.map((call) => contextCallLine(editor.style, call))]);
   }
   const layoutUses = [...usesByFile].find(([file]) => file.path === project.rootLayout)?.[1] ?? [];
   initInRootLayout(edits, initOrder(migrating), layoutUses, project);
   if (project.contextStyle === 'key-module') addContextKeys(edits, migrating, project);
   return edits.result();
+}
+
+/**
+ * Type-only uses of stateful exports become the context's type. Their import statements are
+ * rewritten here, or, where a statement also imports names that become a getter call, handed
+ * (as the returned specifiers) to the consumer rewrite. Declaring modules and the root layout,
+ * whose imports other rewrites own, are left to the verify phase.
+ */
+function rewriteTypeUses(edits: FileEdits, migrating: ModulePlan[], consumerUses: Map<ParsedFile, ConsumerUse[]>): Map<Node, string | null> {
+  const { project } = edits.index;
+  const declaring = new Set(migrating.map((plan) => plan.module.file));
+  const byScript = new Map<Script, TypeUse[]>();
+  for (const use of migrating.flatMap((plan) => plan.typeUses)) {
+    if (declaring.has(use.file.path) || use.file.path === project.rootLayout) continue;
+    byScript.set(use.script, [...(byScript.get(use.script) ?? []), use]);
+  }
+  const consumerStatements = new Set([...consumerUses.values()].flat().map((use) => use.statement));
+  const specifiers = new Map<Node, string | null>();
+  for (const [script, uses] of byScript) {
+    const editor = edits.editor(uses[0]!.file, script);
+    const replacements = rewriteTypeQueries(editor, uses);
+    for (const statement of new Set(uses.map((use) => use.statement))) {
+      if (!consumerStatements.has(statement)) replaceTypeSpecifiers(editor, statement, replacements);
+    }
+    for (const [node, replacement] of replacements) specifiers.set(node, replacement);
+  }
+  return specifiers;
 }
 
 /** `createContext` exists from Svelte 5.40; an app that may install an older Svelte cannot use it. */

@@ -12,6 +12,7 @@ import { isComponentPath, isScriptPath, type ParsedFile, type Script } from './a
 import type { SourceIndex } from './analyse/source-index.js';
 import { packageNamed, packageOf } from './analyse/workspace-packages.js';
 import { packageSpecifier } from './init-import.js';
+import { freeReferences, walk } from './analyse/ast.js';
 import { lineColumn } from './text.js';
 import type { Blocker, FileError, SourceLocation } from './types.js';
 
@@ -34,10 +35,24 @@ export interface BarrelUse {
   statefulNames: Set<string>;
 }
 
+/**
+ * An import of a stateful export used only as a type (`import type { cart }`, or a value import
+ * only read by `typeof cart`): it becomes the context's type, `CartContext['cart']`.
+ */
+export interface TypeUse {
+  plan: ModulePlan;
+  file: ParsedFile;
+  script: Script;
+  statement: ImportStatement;
+  name: ImportedName;
+  bundleKey: string;
+}
+
 export interface ModulePlan {
   module: StoreModule;
   blockers: Blocker[];
   consumers: ConsumerUse[];
+  typeUses: TypeUse[];
   /** Imports of other store modules' state that this module's moved code uses; its `create…` gets their bundles. */
   dependencies: ConsumerUse[];
   barrels: BarrelUse[];
@@ -66,7 +81,7 @@ export function planMigration(index: SourceIndex, options: PlanOptions = {}): Pl
   const plans = new Map<string, ModulePlan>();
   const names = nameContexts(storeModules, index);
   for (const module of storeModules) {
-    plans.set(module.file, { module, blockers: [...module.problems], consumers: [], dependencies: [], barrels: [], names: names.get(module.file)! });
+    plans.set(module.file, { module, blockers: [...module.problems], consumers: [], typeUses: [], dependencies: [], barrels: [], names: names.get(module.file)! });
   }
   if (plans.size === 0) return { modules: [], constantOnly };
   for (const plan of plans.values()) plan.dependencies = dependencyUses(plan, index, plans);
@@ -245,12 +260,18 @@ function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans
   const at = (node: Node) => ({ file: file.path, ...lineColumn(file.text, script.offset + node.start!) });
 
   const ownDependencies = plans.get(file.path)?.module.usedImports;
+  let valueReferences: ReadonlySet<string> | undefined;
+  const isReadAsValue = (local: string) => (valueReferences ??= freeReferences(script.ast.program).values).has(local);
   for (const statement of syntax.imports) {
     const target = index.resolve(statement.source, file.path);
     if (!target && statement.names.some((name) => !name.typeOnly)) blockUnresolvedPackageImport(statement.source, at(statement.node), index, plans);
     if (!target || target === file.path) continue;
     for (const name of statement.names) {
-      if (name.typeOnly || ownDependencies?.has(name.local)) continue;
+      if (ownDependencies?.has(name.local)) continue;
+      if (name.typeOnly || (script.kind !== 'instance' && name.imported !== '*' && !isReadAsValue(name.local))) {
+        used = collectTypeUse(file, script, statement, name, target, index, plans) || used;
+        continue;
+      }
       if (name.imported === '*' && script.kind === 'instance' && plans.has(target)) {
         const plan = plans.get(target)!;
         plan.consumers.push({ plan, file, script, statement, name, bundleKey: '*' });
@@ -258,6 +279,8 @@ function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans
         continue;
       }
       if (name.imported === '*') {
+        // Outside a component, a namespace whose stateful members are never touched keeps working.
+        if (script.kind !== 'instance' && touchesOnlyStatelessMembers(script, name.local, target, index, plans)) continue;
         for (const plan of modulesBehind(target, index, plans)) {
           const reason =
             script.kind === 'instance'
@@ -308,6 +331,43 @@ function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans
     }
   }
   return used;
+}
+
+/**
+ * Whether a namespace import (`import * as info from`) is only used as `info.NAME` (values or
+ * types) for names that stay module-level, so the migration does not change what it reaches.
+ */
+function touchesOnlyStatelessMembers(script: Script, local: string, target: string, index: SourceIndex, plans: Map<string, ModulePlan>): boolean {
+  const members = new Set<string>();
+  let opaque = false;
+  walk(script.ast.program, (node) => {
+    if ((node.type === 'MemberExpression' || node.type === 'OptionalMemberExpression') && node.object.type === 'Identifier' && node.object.name === local) {
+      if (node.computed || node.property.type !== 'Identifier') opaque = true;
+      else members.add(node.property.name);
+      return false;
+    }
+    if (node.type === 'TSQualifiedName' && node.left.type === 'Identifier' && node.left.name === local) {
+      members.add(node.right.name);
+      return false;
+    }
+    if (node.type === 'Identifier' && node.name === local) opaque = true;
+    if (node.type === 'ImportDeclaration') return false;
+  });
+  if (opaque) return false;
+  return [...members].every((member) => {
+    const origin = index.resolveExport(target, member);
+    return !origin || !plans.get(origin.module)?.module.statefulExports.has(origin.exported);
+  });
+}
+
+/** A stateful export imported only for its type: recorded to become the context's type. */
+function collectTypeUse(file: ParsedFile, script: Script, statement: ImportStatement, name: ImportedName, target: string, index: SourceIndex, plans: Map<string, ModulePlan>): boolean {
+  if (name.imported === '*') return false;
+  const origin = index.resolveExport(target, name.imported);
+  const plan = origin && plans.get(origin.module);
+  if (!plan || !plan.module.statefulExports.has(origin.exported)) return false;
+  plan.typeUses.push({ plan, file, script, statement, name, bundleKey: bundleKey(plan.module, origin.exported) });
+  return true;
 }
 
 /**

@@ -308,3 +308,25 @@ export function identifierNames(root: Node): ReadonlySet<string> {
   }
   return names;
 }
+
+/** `typeof x`, `typeof x.a.b`: the type query and the property path after `x`. */
+export interface TypeQueryOf {
+  node: Node;
+  path: string[];
+}
+
+/** Every `typeof name` (and `typeof name.a.b`) in `root`, in source order. */
+export function typeQueriesOf(root: Node, name: string): TypeQueryOf[] {
+  const found: TypeQueryOf[] = [];
+  walk(root, (node) => {
+    if (node.type !== 'TSTypeQuery') return;
+    const path: string[] = [];
+    let entity: Node = node.exprName;
+    while (entity.type === 'TSQualifiedName') {
+      path.unshift(entity.right.name);
+      entity = entity.left;
+    }
+    if (entity.type === 'Identifier' && entity.name === name && !node.typeParameters) found.push({ node, path });
+  });
+  return found;
+}

@@ -8,7 +8,7 @@ import type { Node, Statement } from '@babel/types';
 import type { Blocker } from '../types.js';
 import { posix } from 'node:path';
 import { lineColumn, unusedName } from '../text.js';
-import { declaredNames, freeReferences, identifierNames, patternNames, walk, type References } from './ast.js';
+import { declaredNames, freeReferences, identifierNames, patternNames, typeQueriesOf, walk, type References } from './ast.js';
 import { eagerCreation, isRunesModulePath, recogniseStoreCalls, unwrapTypeCast, type ImportedFactoryCheck, type StoreCall } from './store-calls.js';
 import type { ModuleSyntax } from './module-syntax.js';
 import type { ParsedFile, Script } from './parse.js';
@@ -37,6 +37,14 @@ export interface StoreModule {
   usedImports: Set<string>;
   /** Reasons found in the module itself why it cannot be migrated. */
   problems: Blocker[];
+  /** `typeof cart` in code that stays: becomes `CartContext['cart']`. */
+  typeQueries: TypeQueryRewrite[];
+}
+
+/** A `typeof` of moved state, and the bundle key and properties it becomes the context type's index by. */
+export interface TypeQueryRewrite {
+  node: Node;
+  path: string[];
 }
 
 /** Cheap text check: can this module create a store, or rune state, at all? */
@@ -153,7 +161,8 @@ export function findStoreModule(
   // What stays at module level must hold no state.
   const movedStatements = new Set([...moved].map((item) => item.statement));
   const left = stranded.filter(({ statement }) => !movedStatements.has(statement)).map(({ problem }) => problem);
-  const problems = [...left, ...findProblems(file, script, items, moved, statefulLocals)];
+  const typeQueries = typeQueriesOfMovedState(file, script, moved, statefulLocals, statefulExports);
+  const problems = [...left, ...findProblems(file, script, items, moved), ...typeQueries.problems];
   return {
     file: file.path,
     script,
@@ -164,6 +173,7 @@ export function findStoreModule(
     statefulExports,
     usedImports,
     problems,
+    typeQueries: typeQueries.rewrites,
   };
 }
 
@@ -187,6 +197,7 @@ function constantStoreModule(file: ParsedFile, script: Script, localExports: Map
     statefulExports: new Map(),
     usedImports: new Set(),
     problems: [],
+    typeQueries: [],
   };
 }
 
@@ -210,7 +221,7 @@ function defaultExportLocal(file: ParsedFile, script: Script): string | undefine
 }
 
 /** The name an export has in the context bundle: its exported name, or its local name for the default export. */
-export function bundleKey(module: StoreModule, exported: string): string {
+export function bundleKey(module: Pick<StoreModule, 'statefulExports'>, exported: string): string {
   return exported === 'default' ? module.statefulExports.get('default')! : exported;
 }
 
@@ -219,7 +230,6 @@ function findProblems(
   script: Script,
   items: TopLevelItem[],
   moved: Set<TopLevelItem>,
-  statefulLocals: Set<string>,
 ): Blocker[] {
   const problems: Blocker[] = [];
   const at = (node: Node, reason: string): Blocker => ({ file: file.path, ...lineColumn(file.text, script.offset + node.start!), reason });
@@ -234,14 +244,52 @@ function findProblems(
       const named = exportedClass.id ? `exported class ${exportedClass.id.name}` : 'the exported class';
       problems.push(at(statement, `${named} reads this module's state, so it would move into context and could no longer be imported as a class or used as a type; hand it the state through its constructor instead`));
     }
-    if (!moved.has(item)) {
-      const typeOnlyUse = [...item.refs.typeQueries].find((name) => statefulLocals.has(name));
-      if (typeOnlyUse) {
-        problems.push(at(statement, `this declaration uses \`typeof ${typeOnlyUse}\`, which moves into context; derive the type from the context type instead`));
+  }
+  return problems;
+}
+
+/**
+ * `typeof cart` in code that stays module-level (`export type CartStore = typeof cart`) names a
+ * value that moves: it becomes the context's type, `CartContext['cart']`, when `cart` is exported
+ * and the code holding it is not used by the moved code (whose type the context type is: that
+ * would be circular). Otherwise the module is held back.
+ */
+function typeQueriesOfMovedState(
+  file: ParsedFile,
+  script: Script,
+  moved: Set<TopLevelItem>,
+  statefulLocals: Set<string>,
+  statefulExports: Map<string, string>,
+): { rewrites: TypeQueryRewrite[]; problems: Blocker[] } {
+  const rewrites: TypeQueryRewrite[] = [];
+  const problems: Blocker[] = [];
+  const movedStatements = new Set([...moved].map((item) => item.statement));
+  const namesInMovedCode = new Set([...moved].flatMap((item) => [...identifierNames(item.statement)]));
+  const exportedAs = new Map([...statefulExports].map(([exported, local]) => [local, exported]));
+  for (const statement of script.ast.program.body) {
+    if (movedStatements.has(statement) || statement.type === 'ImportDeclaration') continue;
+    const declaration = statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration' ? statement.declaration : statement;
+    const declared = declaration ? typeOrValueNames(declaration) : [];
+    const usedByMovedCode = declared.some((name) => namesInMovedCode.has(name));
+    for (const local of statefulLocals) {
+      for (const query of typeQueriesOf(statement, local)) {
+        const exported = exportedAs.get(local);
+        if (exported !== undefined && !usedByMovedCode) {
+          rewrites.push({ node: query.node, path: [bundleKey({ statefulExports }, exported), ...query.path] });
+          continue;
+        }
+        const why = exported === undefined ? `\`${local}\` is not exported, so no context type names it` : 'the moved code uses this declaration, so naming the context type here would be circular';
+        problems.push({ file: file.path, ...lineColumn(file.text, script.offset + query.node.start!), reason: `\`typeof ${local}\` names a value that moves into context, and ${why}; write the type out (for example \`Writable<…>\`), then run again` });
       }
     }
   }
-  return problems;
+  return { rewrites, problems };
+}
+
+/** Names a top-level declaration binds, types included. */
+function typeOrValueNames(declaration: Node): string[] {
+  if ((declaration.type === 'TSTypeAliasDeclaration' || declaration.type === 'TSInterfaceDeclaration' || declaration.type === 'TSEnumDeclaration') && declaration.id) return [declaration.id.name];
+  return declaredNames(declaration);
 }
 
 /**

@@ -40,7 +40,7 @@ export interface ConsumerRewrite {
  * A namespace import keeps working as an object: `import * as n` becomes `import * as nModule`
  * plus `const n = { ...nModule, ...getCartContext() }`.
  */
-export function rewriteConsumerImports(editor: ScriptEditor, uses: ConsumerUse[], accessor: Accessor): ConsumerRewrite {
+export function rewriteConsumerImports(editor: ScriptEditor, uses: ConsumerUse[], accessor: Accessor, typeSpecifiers: ReadonlyMap<Node, string | null> = new Map()): ConsumerRewrite {
   const taken = new Set<string>();
   const calls = new Map<ModulePlan, ContextCall>();
   const namespaceCalls: ContextCall[] = [];
@@ -63,6 +63,11 @@ export function rewriteConsumerImports(editor: ScriptEditor, uses: ConsumerUse[]
     const list: Array<Node | string> = [];
     for (const specifier of importStatement.node.specifiers) {
       const use = usesBySpecifier.get(specifier);
+      const typeSpecifier = typeSpecifiers.get(specifier);
+      if (typeSpecifier !== undefined) {
+        if (typeSpecifier !== null) list.push(typeSpecifier);
+        continue;
+      }
       if (!use) {
         if (specifier.type === 'ImportSpecifier') list.push(specifier);
         continue;
@@ -84,7 +89,7 @@ export function rewriteConsumerImports(editor: ScriptEditor, uses: ConsumerUse[]
       }
       if (!call.bindings.some((binding) => binding.local === use.name.local)) call.bindings.push({ key: use.bundleKey, local: use.name.local });
     }
-    const dropsLeadingBinding = importStatement.node.specifiers.some((specifier) => specifier.type === 'ImportDefaultSpecifier' && usesBySpecifier.has(specifier));
+    const dropsLeadingBinding = importStatement.node.specifiers.some((specifier) => specifier.type === 'ImportDefaultSpecifier' && (usesBySpecifier.has(specifier) || typeSpecifiers.has(specifier)));
     if (dropsLeadingBinding) replaceImportClause(editor, importStatement.node, list);
     else if (list.length !== importStatement.node.specifiers.filter((specifier) => specifier.type === 'ImportSpecifier').length || list.some((item) => typeof item === 'string')) {
       rewriteSpecifierList(editor, importStatement.node, list);

@@ -57,6 +57,11 @@ export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, p
   }
 
   removeFromExportLists(editor, module.statefulLocals);
+  // `typeof cart` in code that stays becomes the context's type.
+  for (const { node, path } of module.typeQueries) {
+    const indexed = path.map((key) => `[${style.quote}${key}${style.quote}]`).join('');
+    editor.edits.overwrite(startOf(editor, node), endOf(editor, node), `${names.type}${indexed}`);
+  }
   insertAfterImports(editor, api.imports);
 }
 

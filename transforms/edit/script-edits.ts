@@ -86,10 +86,11 @@ export function rewriteSpecifierList(editor: ScriptEditor, declaration: Node & {
  * Rewrites everything between `import` and `from` to a `{ … }` list: for an import whose default
  * or namespace binding goes away. Removes the statement when the list is empty.
  */
-export function replaceImportClause(editor: ScriptEditor, declaration: Node & { source: Node }, list: Array<Node | string>): void {
+export function replaceImportClause(editor: ScriptEditor, declaration: Node & { source: Node; importKind?: string | null }, list: Array<Node | string>): void {
   if (list.length === 0) return removeStatement(editor, declaration);
   const items = list.map((item) => (typeof item === 'string' ? item : editor.text.slice(startOf(editor, item), endOf(editor, item))));
-  editor.edits.overwrite(startOf(editor, declaration), startOf(editor, declaration.source), `import { ${items.join(', ')} } from `);
+  const keyword = declaration.importKind === 'type' ? 'import type' : 'import';
+  editor.edits.overwrite(startOf(editor, declaration), startOf(editor, declaration.source), `${keyword} { ${items.join(', ')} } from `);
 }
 
 /**

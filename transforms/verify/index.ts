@@ -96,6 +96,7 @@ export function touches(plan: ModulePlan, path: string, index: SourceIndex): boo
     path === keyModuleFor(index.project, plan.module.file) ||
     path === plan.module.file ||
     plan.consumers.some((use) => use.file.path === path) ||
+    plan.typeUses.some((use) => use.file.path === path) ||
     plan.dependencies.some((use) => use.plan.module.file === path) ||
     plan.barrels.some((use) => use.file.path === path)
   );
