@@ -39,7 +39,8 @@ function nameGroup(modules: StoreModule[], keyModuleText: string): Map<string, C
   // folder as a prefix; names that still collide (toast-queue.ts, toastQueue.ts) are numbered.
   for (const module of modules) {
     const stem = stems.get(module.file)!;
-    const shared = [...stems.values()].filter((other) => pascalCase(other) === pascalCase(stem)).length > 1;
+    const folder = posix.dirname(module.file);
+    const shared = modules.some((other) => other !== module && pascalCase(stems.get(other.file)!) === pascalCase(stem) && posix.dirname(other.file) !== folder);
     labels.set(module.file, shared ? `${posix.basename(posix.dirname(module.file))}/${stem}` : stem);
   }
   const takenBases = new Set<string>();

@@ -9,7 +9,7 @@ import picomatch from 'picomatch';
 import { discoverProject, svelteRange, type Project } from './analyse/project.js';
 import type { Node } from '@babel/types';
 import type { ParsedFile, Script } from './analyse/parse.js';
-import { replaceTypeSpecifiers, rewriteTypeQueries } from './edit/type-uses.js';
+import { replaceTypeSpecifiers, typeUseEdits, type TypeUseEdits } from './edit/type-uses.js';
 import { SourceIndex } from './analyse/source-index.js';
 import { parseFactorySpec } from './analyse/store-modules.js';
 import { rewriteBarrels } from './edit/barrel.js';
@@ -73,15 +73,20 @@ function applyEdits(index: SourceIndex, migrating: ModulePlan[], annotated: Modu
   annotateBlockers(edits, index, annotated);
   if (migrating.length === 0) return edits.result();
   const { project } = index;
-  for (const plan of migrating) rewriteDeclaringModule(edits.editor(index.get(plan.module.file)!, plan.module.script), plan, project, index.files);
-  rewriteBarrels(edits, migrating.flatMap((plan) => plan.barrels), project);
-
   const usesByFile = new Map<ParsedFile, ConsumerUse[]>();
   for (const use of migrating.flatMap((plan) => plan.consumers)) {
     if (!usesByFile.has(use.file)) usesByFile.set(use.file, []);
     usesByFile.get(use.file)!.push(use);
   }
-  const typeSpecifiers = rewriteTypeUses(edits, migrating, usesByFile);
+  const typeEdits = typeUseEditsByFile(edits, migrating, usesByFile);
+  const typeSpecifiers = new Map([...typeEdits.values()].flatMap((edit) => [...edit.specifiers]));
+
+  for (const plan of migrating) {
+    const editor = edits.editor(index.get(plan.module.file)!, plan.module.script);
+    rewriteDeclaringModule(editor, plan, project, index.files, { specifiers: typeSpecifiers, queries: typeEdits.get(plan.module.file)?.queries ?? [] });
+  }
+  rewriteBarrels(edits, migrating.flatMap((plan) => plan.barrels), project);
+
   for (const [file, uses] of usesByFile) {
     if (file.path === project.rootLayout) continue;
     const editor = edits.editor(file, uses[0]!.script);
@@ -89,36 +94,35 @@ function applyEdits(index: SourceIndex, migrating: ModulePlan[], annotated: Modu
     insertAfterImports(editor, [...imports, '', ...calls.map((call) => contextCallLine(editor.style, call))]);
   }
   const layoutUses = [...usesByFile].find(([file]) => file.path === project.rootLayout)?.[1] ?? [];
-  initInRootLayout(edits, initOrder(migrating), layoutUses, project);
+  initInRootLayout(edits, initOrder(migrating), layoutUses, project, typeSpecifiers);
   if (project.contextStyle === 'key-module') addContextKeys(edits, migrating, project);
   return edits.result();
 }
 
 /**
- * Type-only uses of stateful exports become the context's type. Their import statements are
- * rewritten here, or, where a statement also imports names that become a getter call, handed
- * (as the returned specifiers) to the consumer rewrite. Declaring modules and the root layout,
- * whose imports other rewrites own, are left to the verify phase.
+ * Type-only uses of stateful exports become the context's type. Import statements with nothing
+ * else to change, and `typeof`s outside declaring modules, are rewritten here; the rest is
+ * returned per file, for the rewrites that own those statements and code (consumer imports,
+ * declaring modules, whose moved code is copied into `create…`).
  */
-function rewriteTypeUses(edits: FileEdits, migrating: ModulePlan[], consumerUses: Map<ParsedFile, ConsumerUse[]>): Map<Node, string | null> {
-  const { project } = edits.index;
+function typeUseEditsByFile(edits: FileEdits, migrating: ModulePlan[], consumerUses: Map<ParsedFile, ConsumerUse[]>): Map<string, TypeUseEdits> {
   const declaring = new Set(migrating.map((plan) => plan.module.file));
   const byScript = new Map<Script, TypeUse[]>();
-  for (const use of migrating.flatMap((plan) => plan.typeUses)) {
-    if (declaring.has(use.file.path) || use.file.path === project.rootLayout) continue;
-    byScript.set(use.script, [...(byScript.get(use.script) ?? []), use]);
-  }
-  const consumerStatements = new Set([...consumerUses.values()].flat().map((use) => use.statement));
-  const specifiers = new Map<Node, string | null>();
+  for (const use of migrating.flatMap((plan) => plan.typeUses)) byScript.set(use.script, [...(byScript.get(use.script) ?? []), use]);
+  const ownedStatements = new Set([...consumerUses.values(), ...migrating.map((plan) => plan.dependencies)].flat().map((use) => use.statement));
+  const byFile = new Map<string, TypeUseEdits>();
   for (const [script, uses] of byScript) {
-    const editor = edits.editor(uses[0]!.file, script);
-    const replacements = rewriteTypeQueries(editor, uses);
+    const file = uses[0]!.file;
+    const editor = edits.editor(file, script);
+    const typeEdits = typeUseEdits(editor, uses);
     for (const statement of new Set(uses.map((use) => use.statement))) {
-      if (!consumerStatements.has(statement)) replaceTypeSpecifiers(editor, statement, replacements);
+      if (!ownedStatements.has(statement)) replaceTypeSpecifiers(editor, statement, typeEdits.specifiers);
     }
-    for (const [node, replacement] of replacements) specifiers.set(node, replacement);
+    if (!declaring.has(file.path)) for (const { start, end, text } of typeEdits.queries) editor.edits.overwrite(start, end, text);
+    const known = byFile.get(file.path);
+    byFile.set(file.path, known ? { specifiers: new Map([...known.specifiers, ...typeEdits.specifiers]), queries: [...known.queries, ...typeEdits.queries] } : typeEdits);
   }
-  return specifiers;
+  return byFile;
 }
 
 /** `createContext` exists from Svelte 5.40; an app that may install an older Svelte cannot use it. */

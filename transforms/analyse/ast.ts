@@ -286,6 +286,7 @@ export function identifierNames(root: Node): ReadonlySet<string> {
     const visit = (node: Node): void => {
       if (node.type === 'Identifier') {
         found.add(node.name);
+        if (node.typeAnnotation) visit(node.typeAnnotation);
         return;
       }
       for (const key of Object.keys(node)) {

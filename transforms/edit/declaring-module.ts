@@ -19,18 +19,25 @@ import { bundleKey } from '../analyse/find-stores.js';
 import type { ModulePlan } from '../plan.js';
 import { contextApi } from './context-api.js';
 import { contextCallLine, rewriteConsumerImports } from './consumer.js';
+import { indexedType, type Replacement, type TypeUseEdits } from './type-uses.js';
 import { lineEndAfter, lineStartOf } from '../text.js';
 import { endOf, insertAfterImports, removeStatement, rewriteSpecifierList, startOf, statement, statementLineRange, type ScriptEditor } from './script-edits.js';
 
-export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, project: Project, files: ProjectFiles): void {
+export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, project: Project, files: ProjectFiles, typeEdits: TypeUseEdits): void {
   const { module, names } = plan;
   const { style } = editor;
   const eol = style.eol;
 
+  // `typeof` of state that moves names the context type: this module's own (`typeof cart` in a
+  // type that stays), and other modules' imported only as types. In moved code the new text goes
+  // into the copy, elsewhere in place.
+  const ownQueries = module.typeQueries.map(({ node, path }) => ({ start: startOf(editor, node), end: endOf(editor, node), text: indexedType(editor, names.type, path) }));
+  const queries = [...ownQueries, ...typeEdits.queries];
   // State from other store modules comes from their bundles, fetched first thing in `create…`
   // (it runs in the root layout, after their init).
-  const dependencyCalls = rewriteConsumerImports(editor, plan.dependencies, 'get').calls.map((call) => style.indent + contextCallLine(style, call));
-  const pieces = module.moved.map((item) => movedPiece(editor, item.statement, module.statefulExports.get('default')));
+  const dependencyCalls = rewriteConsumerImports(editor, plan.dependencies, 'get', typeEdits.specifiers).calls.map((call) => style.indent + contextCallLine(style, call));
+  const pieces = module.moved.map((item) => movedPiece(editor, item.statement, module.statefulExports.get('default'), queries));
+  const inPieces = (query: Replacement) => pieces.some((piece) => piece.lineStart <= query.start && query.end <= piece.lineEnd);
   const movedCode = pieces.map((piece, i) => (i > 0 && piece.blankLineBefore ? eol : '') + piece.code).join(eol);
   const body = dependencyCalls.length > 0 ? [...dependencyCalls, '', movedCode].join(eol) : movedCode;
   // One entry per key: a store exported under several names (`export { items, items as default }`)
@@ -57,11 +64,7 @@ export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, p
   }
 
   removeFromExportLists(editor, module.statefulLocals);
-  // `typeof cart` in code that stays becomes the context's type.
-  for (const { node, path } of module.typeQueries) {
-    const indexed = path.map((key) => `[${style.quote}${key}${style.quote}]`).join('');
-    editor.edits.overwrite(startOf(editor, node), endOf(editor, node), `${names.type}${indexed}`);
-  }
+  for (const query of queries) if (!inPieces(query)) editor.edits.overwrite(query.start, query.end, query.text);
   insertAfterImports(editor, api.imports);
 }
 
@@ -105,7 +108,7 @@ interface MovedPiece {
   blankLineBefore: boolean;
 }
 
-function movedPiece(editor: ScriptEditor, node: Statement, defaultLocal: string | undefined): MovedPiece {
+function movedPiece(editor: ScriptEditor, node: Statement, defaultLocal: string | undefined, replacements: Replacement[]): MovedPiece {
   const { text } = editor;
   const start = startOf(editor, node);
   const commentStart = ownLineComments(editor, node)[0];
@@ -116,8 +119,8 @@ function movedPiece(editor: ScriptEditor, node: Statement, defaultLocal: string 
 
   const inner = (node.type === 'ExportNamedDeclaration' || node.type === 'ExportDefaultDeclaration') && node.declaration ? node.declaration : node;
   const templates = templateRanges(editor, inner);
-  const comments = pieceStart < start ? indentLines(editor, pieceStart, start, templates) : '';
-  let code = indentLines(editor, startOf(editor, inner), end, templates);
+  const comments = pieceStart < start ? indentLines(editor, pieceStart, start, templates, []) : '';
+  let code = indentLines(editor, startOf(editor, inner), end, templates, replacements);
   // `export default writable(0)` becomes `const count = writable(0)`; a named default function keeps its declaration.
   if (node.type === 'ExportDefaultDeclaration' && !((inner.type === 'FunctionDeclaration' || inner.type === 'ClassDeclaration') && inner.id)) {
     const statementEnd = /;\s*$/.test(code) || !editor.style.semicolon ? '' : ';';
@@ -167,11 +170,20 @@ function templateRanges(editor: ScriptEditor, node: Node): Array<[number, number
   return ranges;
 }
 
-/** Text of [start, end) with one more indentation level on every line that starts outside a template. */
-function indentLines(editor: ScriptEditor, start: number, end: number, templates: Array<[number, number]>): string {
+/**
+ * Text of [start, end) with one more indentation level on every line that starts outside a
+ * template, and `replacements` (one-line texts) in place of the ranges they replace.
+ */
+function indentLines(editor: ScriptEditor, start: number, end: number, templates: Array<[number, number]>, replacements: Replacement[]): string {
   const { text, style } = editor;
   let result = style.indent;
   for (let i = start; i < end; i++) {
+    const replacement = replacements.find((candidate) => candidate.start === i);
+    if (replacement) {
+      result += replacement.text;
+      i = replacement.end - 1;
+      continue;
+    }
     const char = text[i]!;
     result += char;
     if (char !== '\n' || i + 1 >= end) continue;

@@ -3,6 +3,7 @@
  * gets fresh state before any page or component asks for it. The layout (or its script) is created
  * when missing; where the layout itself uses a store it destructures from the init call.
  */
+import type { Node } from '@babel/types';
 import type { Project } from '../analyse/project.js';
 import { layoutSpecifier } from '../init-import.js';
 import type { ConsumerUse, ModulePlan } from '../plan.js';
@@ -12,14 +13,14 @@ import { insertAfterImports, namesInUse, quoted, statement } from './script-edit
 import type { FileEdits } from './file-edits.js';
 
 /** Adds the init calls for `plans` (in init order) to the root layout, creating what is missing. */
-export function initInRootLayout(edits: FileEdits, plans: ModulePlan[], uses: ConsumerUse[], project: Project): void {
+export function initInRootLayout(edits: FileEdits, plans: ModulePlan[], uses: ConsumerUse[], project: Project, typeSpecifiers: ReadonlyMap<Node, string | null>): void {
   const path = project.rootLayout;
   const layout = edits.index.get(path);
   const instance = layout?.scripts.find((script) => script.kind === 'instance');
 
   if (layout && instance) {
     const editor = edits.editor(layout, instance);
-    const rewrite = rewriteConsumerImports(editor, uses, 'init');
+    const rewrite = rewriteConsumerImports(editor, uses, 'init', typeSpecifiers);
     const { imports, lines } = initLines(editor.style, namesInUse(editor), plans, rewrite.calls, (plan) => layoutSpecifier(plan, edits.index));
     insertAfterImports(editor, [...rewrite.imports, ...imports, '', ...lines]);
     return;

@@ -12,12 +12,26 @@ import type { ModulePlan, TypeUse } from '../plan.js';
 import { unusedName } from '../text.js';
 import { endOf, namesInUse, replaceImportClause, rewriteSpecifierList, startOf, type ScriptEditor } from './script-edits.js';
 
-/**
- * What each import specifier of a type use becomes: the type's specifier (`CartContext`, or
- * `type CartContext` in a value import), or null where another specifier of the same statement
- * already brings it. Rewrites every `typeof` of the imported names on the way.
- */
-export function rewriteTypeQueries(editor: ScriptEditor, uses: TypeUse[]): Map<Node, string | null> {
+/** A piece of text to put in place of [start, end) of the file: `CartContext['cart']` for `typeof cart`. */
+export interface Replacement {
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface TypeUseEdits {
+  /**
+   * What each import specifier of a type use becomes: the type's specifier (`CartContext`, or
+   * `type CartContext` in a value import), or null where another specifier of the same statement
+   * already brings it.
+   */
+  specifiers: Map<Node, string | null>;
+  /** Every `typeof` of the imported names, as the context type. */
+  queries: Replacement[];
+}
+
+/** The edits the type uses of one script need; the caller applies them. */
+export function typeUseEdits(editor: ScriptEditor, uses: TypeUse[]): TypeUseEdits {
   const { style } = editor;
   const typeLocals = new Map<ModulePlan, string>();
   const taken = new Set<string>();
@@ -31,20 +45,25 @@ export function rewriteTypeQueries(editor: ScriptEditor, uses: TypeUse[]): Map<N
     return local;
   };
 
-  const replacements = new Map<Node, string | null>();
+  const edits: TypeUseEdits = { specifiers: new Map(), queries: [] };
   const given = new Set<string>();
   for (const use of [...uses].sort((a, b) => a.name.node.start! - b.name.node.start!)) {
     const local = typeLocal(use.plan);
     for (const { node, path } of typeQueriesOf(editor.script.ast.program, use.name.local)) {
-      const indexed = [use.bundleKey, ...path].map((key) => `[${style.quote}${key}${style.quote}]`).join('');
-      editor.edits.overwrite(startOf(editor, node), endOf(editor, node), `${local}${indexed}`);
+      edits.queries.push({ start: startOf(editor, node), end: endOf(editor, node), text: indexedType(editor, local, [use.bundleKey, ...path]) });
     }
     const statementKey = `${use.statement.node.start}:${local}`;
     const specifier = local === use.plan.names.type ? local : `${use.plan.names.type} as ${local}`;
-    replacements.set(use.name.node, given.has(statementKey) ? null : isTypeImport(use.statement) ? specifier : `type ${specifier}`);
+    edits.specifiers.set(use.name.node, given.has(statementKey) ? null : isTypeImport(use.statement) ? specifier : `type ${specifier}`);
     given.add(statementKey);
   }
-  return replacements;
+  return edits;
+}
+
+/** `CartContext['cart']['subscribe']`, in the file's quotes. */
+export function indexedType(editor: Pick<ScriptEditor, 'style'>, type: string, path: string[]): string {
+  const { quote } = editor.style;
+  return type + path.map((key) => `[${quote}${key}${quote}]`).join('');
 }
 
 /** Rewrites an import statement whose only changes are type uses. */

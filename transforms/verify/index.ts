@@ -60,7 +60,7 @@ function linkCulprits(link: BrokenLink, index: SourceIndex, migrating: ModulePla
 }
 
 function brokenLinkReason(link: BrokenLink, migrating: ModulePlan[]): string {
-  const what = `\`${link.name}\` is imported here from ${link.module}, which would no longer export it after the migration`;
+  const what = `\`${link.name}\` is named here from ${link.module}, which would no longer export it after the migration`;
   const plan = migrating.find((candidate) => candidate.module.file === link.module && candidate.module.statefulExports.has(link.name));
   if (link.typeOnly && plan) {
     return `${what}; use the context's type instead (\`${plan.names.type}['${link.name}']\`, or a store type such as \`Writable<…>\`), then run again`;
