@@ -3,13 +3,15 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { glob } from 'tinyglobby';
-import type { UnreadableFile } from '../transforms/index.js';
+import type { IgnoredFile, UnreadableFile } from '../transforms/index.js';
 
 const SOURCE_PATTERNS = ['**/*.{js,ts,mjs,mts,cjs,cts,svelte}', 'package.json', 'tsconfig.json', 'jsconfig.json'];
 const IGNORED = ['**/node_modules/**', '**/.svelte-kit/**', 'build/**', 'dist/**', '**/.git/**', '**/*.d.ts'];
 
 export interface ReadProject {
   files: Map<string, string>;
+  /** Source files `--ignore-pattern` excludes: their text only, for the checks that keep their imports working. */
+  ignored: IgnoredFile[];
   /** Files that could not be read, are not UTF-8, or link outside the project: left alone, and given to `migrate` as such. */
   unreadable: UnreadableFile[];
 }
@@ -24,11 +26,13 @@ function realOrEmpty(path: string): string {
 
 export async function readProject(root: string, ignorePatterns: string[] = []): Promise<ReadProject> {
   const realRoot = await realpath(root);
-  const paths = await glob(SOURCE_PATTERNS, { cwd: root, ignore: [...IGNORED, ...ignorePatterns], dot: false, followSymbolicLinks: true });
+  const paths = await glob(SOURCE_PATTERNS, { cwd: root, ignore: IGNORED, dot: false, followSymbolicLinks: true });
+  const kept = ignorePatterns.length > 0 ? new Set(await glob(SOURCE_PATTERNS, { cwd: root, ignore: [...IGNORED, ...ignorePatterns], dot: false, followSymbolicLinks: true })) : undefined;
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   const lossy = new TextDecoder('utf-8', { ignoreBOM: true });
   const files = new Map<string, string>();
   const unreadable: UnreadableFile[] = [];
+  const ignored: IgnoredFile[] = [];
   const realFolders = new Map<string, string>();
   const realFolder = (folder: string) => {
     if (!realFolders.has(folder)) realFolders.set(folder, realOrEmpty(join(root, folder)));
@@ -40,6 +44,17 @@ export async function readProject(root: string, ignorePatterns: string[] = []): 
   for (const path of paths) {
     // A file reached through a linked folder is a second name for a file listed elsewhere (or a loop).
     if (realFolder(dirname(path)) !== join(realRoot, dirname(path))) continue;
+    if (kept && !kept.has(path)) {
+      // Never parsed or written: only its imports are looked at.
+      let text = '';
+      try {
+        text = lossy.decode(readFileSync(join(root, path)));
+      } catch {
+        // Unreadable: nothing of it can be checked, and nothing of it is written either.
+      }
+      ignored.push({ file: path, text });
+      continue;
+    }
     const leftAlone = (message: string, bytes?: Buffer) => unreadable.push({ file: path, line: 1, column: 1, message, text: bytes ? lossy.decode(bytes) : '' });
     let bytes: Buffer | undefined;
     try {
@@ -55,5 +70,6 @@ export async function readProject(root: string, ignorePatterns: string[] = []): 
   return {
     files: new Map([...files].sort(([a], [b]) => a.localeCompare(b))),
     unreadable: unreadable.sort((a, b) => a.file.localeCompare(b.file)),
+    ignored: ignored.sort((a, b) => a.file.localeCompare(b.file)),
   };
 }

@@ -7,7 +7,7 @@ import { readProject, type ReadProject } from './read-project.js';
 export interface AppJob {
   appRoot: string;
   /** Includes the workspace packages the app depends on (`dir` relative to the app root) and blockers other apps found in them. */
-  options: Omit<MigrateOptions, 'unreadable' | 'onProgress'>;
+  options: Omit<MigrateOptions, 'unreadable' | 'ignored' | 'onProgress'>;
   ignorePatterns: string[];
 }
 
@@ -30,6 +30,7 @@ export async function runApp(job: AppJob, progress?: { read(files: number): void
       ...job.options,
       svelteVersion: installedSvelteVersion(job.appRoot),
       unreadable: project.unreadable,
+      ignored: project.ignored,
       onProgress: progress && ((state) => progress.update(project.files.size, state)),
     });
     const before = new Map([...files.keys()].filter((path) => project.files.has(path)).map((path) => [path, project.files.get(path)!]));
@@ -58,6 +59,7 @@ async function readAppAndPackages(job: AppJob): Promise<ReadProject> {
     const pkg = await readProject(join(job.appRoot, dir), job.ignorePatterns);
     for (const [path, text] of pkg.files) app.files.set(`${dir}/${path}`, text);
     app.unreadable.push(...pkg.unreadable.map((file) => ({ ...file, file: `${dir}/${file.file}` })));
+    app.ignored.push(...pkg.ignored.map((file) => ({ ...file, file: `${dir}/${file.file}` })));
   }
   return app;
 }

@@ -32,11 +32,12 @@ export type * from './types.js';
 export function migrate(files: ProjectFiles | Record<string, string>, options: MigrateOptions = {}): MigrationResult {
   const readable: ProjectFiles = files instanceof Map ? files : new Map(Object.entries(files));
   const unreadable = options.unreadable ?? [];
-  // Unreadable files take part only in the text checks, so that the modules they mention are held back.
-  const projectFiles: ProjectFiles = new Map([...readable, ...unreadable.map((file) => [file.file, file.text] as const)]);
+  const ignored = options.ignored ?? [];
+  // Unreadable and ignored files take part only in the text checks, so that the modules they mention are held back.
+  const projectFiles: ProjectFiles = new Map([...readable, ...[...unreadable, ...ignored].map((file) => [file.file, file.text] as const)]);
   const project = discoverProject(readable, options);
   refuseUnsupportedContextStyle(project, readable, options.svelteVersion);
-  const index = new SourceIndex(projectFiles, project, unreadable);
+  const index = new SourceIndex(projectFiles, project, unreadable, ignored.map((file) => file.file));
   const { onProgress } = options;
   if (onProgress) index.onParse = (parsed) => onProgress({ parsed });
   const plan = planMigration(index, {
@@ -146,8 +147,7 @@ function pathFilter(include: string[] = [], exclude: string[] = []): (path: stri
 function blockOnUnparsableRootLayout(index: SourceIndex, plans: ModulePlan[]): void {
   const path = index.project.rootLayout;
   if (!index.files.has(path) || index.get(path)) return;
-  const error = index.holdBack(path)!;
-  for (const plan of plans) {
-    plan.blockers.push({ file: path, line: error.line, column: error.column, reason: `the root layout ${whyNotParsed(error)}, so the init calls cannot be added; fix it and run again` });
-  }
+  const error = index.holdBack(path);
+  const why = error ? `${whyNotParsed(error)}, so the init calls cannot be added; fix it and run again` : 'is excluded by --ignore-pattern, so the init calls cannot be added to it; stop ignoring it and run again';
+  for (const plan of plans) plan.blockers.push({ file: path, line: error?.line ?? 1, column: error?.column ?? 1, reason: `the root layout ${why}` });
 }

@@ -35,6 +35,12 @@ export interface MigrateOptions {
    */
   unreadable?: UnreadableFile[];
   /**
+   * Files the user asked not to read (`--ignore-pattern`), with their text. They are never parsed
+   * or edited; the verify phase reads their imports as text, so that a store module they import
+   * a moving name from is held back instead of leaving them importing a name that is gone.
+   */
+  ignored?: IgnoredFile[];
+  /**
    * Workspace packages the app depends on (a monorepo's shared `@acme/stores`). Their files are in
    * `files` under `dir`, relative to the app root (`../../packages/stores/src/cart.ts`); imports of
    * `name` resolve into them through the package's `exports`, `svelte`, `module` or `main` field.
@@ -56,6 +62,11 @@ export interface WorkspacePackage {
   name: string;
   /** Its folder relative to the app root, POSIX: `../../packages/stores`. */
   dir: string;
+}
+
+export interface IgnoredFile {
+  file: string;
+  text: string;
 }
 
 export interface UnreadableFile extends FileError {

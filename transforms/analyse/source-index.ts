@@ -42,11 +42,14 @@ export class SourceIndex {
     readonly files: ProjectFiles,
     readonly project: Project,
     unreadable: readonly UnreadableFile[] = [],
+    /** Files the user asked not to read: their text is there for the text checks, they are never parsed. */
+    readonly ignored: readonly string[] = [],
   ) {
     for (const { text: _text, ...error } of unreadable) {
       this.errors.set(error.file, error);
       this.parsed.set(error.file, null);
     }
+    for (const path of ignored) this.parsed.set(path, null);
   }
 
   /** The parsed file, or undefined if it does not exist or cannot be parsed (see `errors`). */

@@ -48,7 +48,12 @@ export function findDeclarationProblems(after: ParsedFile, before: ParsedFile | 
   for (const declaration of declarationsAfter) {
     if (declaration.kind !== 'local' || !importedBefore.has(declaration.name)) continue;
     const script = after.scripts[declaration.scriptIndex]!;
-    const earlier = script.ast.program.body.slice(0, declaration.order).find((statement) => statement.type !== 'ImportDeclaration' && freeReferences(statement).values.has(declaration.name));
+    const uses = (statement: Statement) => {
+      const { values } = freeReferences(statement);
+      // In a component `$cart` reads the store `cart`.
+      return values.has(declaration.name) || (after.isComponent && values.has(`$${declaration.name}`));
+    };
+    const earlier = script.ast.program.body.slice(0, declaration.order).find((statement) => statement.type !== 'ImportDeclaration' && uses(statement));
     if (earlier) {
       problems.push({ ...at(script.offset + earlier.start!), reason: `this statement uses \`${declaration.name}\` before the line that now declares it (line ${lineColumn(after.text, declaration.at).line})` });
     }

@@ -14,6 +14,7 @@ import { lineColumn } from '../text.js';
 import type { Blocker } from '../types.js';
 import { findDeclarationProblems } from './declarations.js';
 import { findBrokenLinks, type BrokenLink } from './links.js';
+import { bundleKey } from '../analyse/find-stores.js';
 import { AppViews } from './views.js';
 
 export interface VerifyProblem extends Blocker {
@@ -25,8 +26,13 @@ export function verifyMigration(index: SourceIndex, output: ReadonlyMap<string, 
   const problems: VerifyProblem[] = [];
   const touching = (path: string) => migrating.filter((plan) => touches(plan, path, index));
 
+  const ignored = new Set(index.ignored);
   const written = new Map<string, ParsedFile>();
   for (const [path, text] of output) {
+    if (ignored.has(path)) {
+      problems.push({ file: path, line: 1, column: 1, reason: 'the migration would have to edit this file, which --ignore-pattern excludes; stop ignoring it, then run again', culprits: touching(path) });
+      continue;
+    }
     try {
       written.set(path, parseWritten(path, text, index.files.has(path) ? index.get(path) : undefined));
     } catch (error) {
@@ -38,7 +44,10 @@ export function verifyMigration(index: SourceIndex, output: ReadonlyMap<string, 
 
   const views = new AppViews(index, output, written);
   for (const link of findBrokenLinks(index, views)) {
-    problems.push({ file: link.file, line: link.line, column: link.column, reason: brokenLinkReason(link, migrating), culprits: linkCulprits(link, index, migrating, touching) });
+    const origin = index.resolveExport(link.module, link.name);
+    const declaring = origin && migrating.find((plan) => plan.module.file === origin.module && plan.module.statefulExports.has(origin.exported));
+    const culprits = declaring ? [declaring] : touching(link.module).length > 0 ? touching(link.module) : touching(link.file);
+    problems.push({ file: link.file, line: link.line, column: link.column, reason: brokenLinkReason(link, declaring, origin?.exported), culprits });
   }
   for (const [path, after] of written) {
     for (const problem of findDeclarationProblems(after, views.before(path))) problems.push({ ...problem, culprits: touching(path) });
@@ -50,25 +59,15 @@ export function verifyMigration(index: SourceIndex, output: ReadonlyMap<string, 
   return problems;
 }
 
-/** The module that declared the vanished export is the one to hold back; else every module that edits the file it came from. */
-function linkCulprits(link: BrokenLink, index: SourceIndex, migrating: ModulePlan[], touching: (path: string) => ModulePlan[]): ModulePlan[] {
-  const origin = index.resolveExport(link.module, link.name);
-  const declaring = origin && migrating.find((plan) => plan.module.file === origin.module);
-  if (declaring) return [declaring];
-  const editing = touching(link.module);
-  return editing.length > 0 ? editing : touching(link.file);
-}
-
-function brokenLinkReason(link: BrokenLink, migrating: ModulePlan[]): string {
+/** What went wrong with an import that would lose its export, and what to do; `declaring` is the migrating module that declared it, if any. */
+function brokenLinkReason(link: BrokenLink, declaring: ModulePlan | undefined, exported: string | undefined): string {
   const what = `\`${link.name}\` is named here from ${link.module}, which would no longer export it after the migration`;
-  const plan = migrating.find((candidate) => candidate.module.file === link.module && candidate.module.statefulExports.has(link.name));
-  if (link.typeOnly && plan) {
-    return `${what}; use the context's type instead (\`${plan.names.type}['${link.name}']\`, or a store type such as \`Writable<…>\`), then run again`;
+  if (!declaring) return `${what}; change this import by hand, then run again`;
+  if (link.typeOnly) {
+    const key = bundleKey(declaring.module, exported!);
+    return `${what}; use a type that does not name the store (such as \`Writable<…>\`; after the migration \`${declaring.names.type}['${key}']\`), then run again`;
   }
-  if (!link.rewritten && plan) {
-    return `${what}, and this file is not one the migration can rewrite; move this use into a component, or pass the value in, then run again`;
-  }
-  return `${what}; change this import by hand, then run again`;
+  return `${what}, and this file is not one the migration can rewrite; move this use into a component, or pass the value in, then run again`;
 }
 
 /** The context bundle `create…()` returns, if it names a key twice. */

@@ -117,15 +117,13 @@ const IMPORT_STATEMENT = /\b(import|export)\s+(type\s+)?([\w$]+\s*,?\s*)?(?:\{([
 export function importedExportsFromText(text: string): ImportedExport[] {
   const found: ImportedExport[] = [];
   for (const match of text.matchAll(IMPORT_STATEMENT)) {
-    const [, keyword, typeKeyword, defaultName, list, , source] = match;
-    const at = match.index;
-    if (keyword === 'import' && defaultName?.trim()) found.push({ source: source!, name: 'default', typeOnly: Boolean(typeKeyword), at });
-    for (const item of (list ?? '').split(',')) {
-      const words = item.trim().split(/\s+/).filter(Boolean);
-      if (words.length === 0) continue;
-      const typeOnly = Boolean(typeKeyword) || words[0] === 'type';
-      const name = words[0] === 'type' ? words[1] : words[0];
-      if (name) found.push({ source: source!, name, typeOnly, at });
+    const [whole, keyword, typeKeyword, defaultName, list, , source] = match;
+    if (keyword === 'import' && defaultName?.trim()) found.push({ source: source!, name: 'default', typeOnly: Boolean(typeKeyword), at: match.index + whole.indexOf(defaultName) });
+    if (list === undefined) continue;
+    const listStart = match.index + whole.indexOf('{') + 1;
+    for (const item of list.matchAll(/(type\s+)?([\w$]+)(?:\s+as\s+[\w$]+)?/g)) {
+      const typeOnly = Boolean(typeKeyword) || Boolean(item[1]);
+      found.push({ source: source!, name: item[2]!, typeOnly, at: listStart + item.index + (item[1]?.length ?? 0) });
     }
   }
   return found;
