@@ -83,7 +83,7 @@ async function run(dir: string, options: CliOptions): Promise<void> {
   if (!(await stat(root).catch(() => undefined))?.isDirectory()) usageError(`${dir} is not a directory`);
   if (options.json && options.print) usageError('--json and --print both want stdout; choose one');
   const apps = await findApps(root);
-  if (apps.length === 0) usageError(`no SvelteKit app under ${dir} (a svelte.config.* next to a package.json that depends on @sveltejs/kit)`);
+  if (apps.length === 0) usageError(`no SvelteKit app under ${dir} (a package.json that depends on @sveltejs/kit, next to a svelte.config.* or a vite.config.* using sveltekit())`);
   const rootConfig = await readConfigOrExit(root);
   if (!options.dry && !options.force) refuseOverUncommittedWork(root);
 

@@ -1,6 +1,7 @@
 /**
  * Finding the SvelteKit apps under a root: the root itself when it is one, else every folder with
- * a `svelte.config.*` next to a `package.json` that depends on `@sveltejs/kit`, looked for in the
+ * a `svelte.config.*` or a Vite config calling `sveltekit(…)` next to a `package.json` that
+ * depends on `@sveltejs/kit`, looked for in the
  * workspaces (`package.json` workspaces, `pnpm-workspace.yaml`) or, without workspaces, anywhere
  * below, honouring `.gitignore`. In a workspace, each app also gets the workspace packages it
  * depends on, directly or through other workspace packages.
@@ -9,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import { glob } from 'tinyglobby';
 import type { WorkspacePackage } from '../transforms/index.js';
+import { viteConfigCallsSvelteKit } from '../transforms/analyse/kit-config.js';
 
 const ALWAYS_SKIPPED = ['**/node_modules/**', '**/.svelte-kit/**', '**/build/**', '**/dist/**', '**/.git/**'];
 
@@ -23,12 +25,12 @@ export interface AppFolder {
 export async function findApps(root: string): Promise<AppFolder[]> {
   if (await isSvelteKitApp(root)) return [{ dir: '.', packages: [] }];
   const workspaces = await workspacePatterns(root);
-  const searched = workspaces.length > 0 ? workspaces.map((pattern) => `${pattern.replace(/\/+$/, '')}/svelte.config.{js,mjs,ts}`) : ['**/svelte.config.{js,mjs,ts}'];
+  const configNames = ['svelte.config.{js,mjs,ts}', 'vite.config.{js,ts,mjs,mts}'];
+  const searched = (workspaces.length > 0 ? workspaces.map((pattern) => pattern.replace(/\/+$/, '')) : ['**']).flatMap((folder) => configNames.map((name) => `${folder}/${name}`));
   const ignore = [...ALWAYS_SKIPPED, ...(await gitignorePatterns(root))];
   const configs = await glob(searched, { cwd: root, ignore, dot: false });
   const kitFolders = new Set<string>();
-  for (const config of configs) {
-    const folder = dirname(config);
+  for (const folder of new Set(configs.map((config) => dirname(config)))) {
     if (await isSvelteKitApp(join(root, folder))) kitFolders.add(folder);
   }
   const members = await workspaceMembers(root, workspaces, ignore);
@@ -88,9 +90,16 @@ function dependencyNames(manifest: Record<string, unknown> | undefined): string[
   return ['dependencies', 'devDependencies', 'peerDependencies'].flatMap((field) => Object.keys((manifest?.[field] as object | undefined) ?? {}));
 }
 
+/**
+ * A SvelteKit app: its package.json depends on `@sveltejs/kit`, and it has a `svelte.config.*`
+ * (SvelteKit 2) or a Vite config calling `sveltekit(…)` (SvelteKit 3, where svelte.config is gone).
+ */
 async function isSvelteKitApp(folder: string): Promise<boolean> {
-  const configs = await glob(['svelte.config.{js,mjs,ts}'], { cwd: folder });
-  if (configs.length === 0) return false;
+  const svelteConfigs = await glob(['svelte.config.{js,mjs,ts}'], { cwd: folder });
+  const viteConfigs = await glob(['vite.config.{js,ts,mjs,mts}'], { cwd: folder });
+  const configured =
+    svelteConfigs.length > 0 || (await Promise.all(viteConfigs.map((name) => readFile(join(folder, name), 'utf8').catch(() => '')))).some(viteConfigCallsSvelteKit);
+  if (!configured) return false;
   const manifest = await readJson(join(folder, 'package.json'));
   const dependencies = { ...(manifest?.dependencies as object), ...(manifest?.devDependencies as object) };
   return '@sveltejs/kit' in dependencies;

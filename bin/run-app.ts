@@ -28,7 +28,8 @@ export async function runApp(job: AppJob, progress?: { read(files: number): void
   try {
     const { files, report } = migrate(project.files, {
       ...job.options,
-      svelteVersion: installedSvelteVersion(job.appRoot),
+      svelteVersion: installedVersion(job.appRoot, 'svelte'),
+      kitVersion: installedVersion(job.appRoot, '@sveltejs/kit'),
       unreadable: project.unreadable,
       ignored: project.ignored,
       onProgress: progress && ((state) => progress.update(project.files.size, state)),
@@ -41,11 +42,11 @@ export async function runApp(job: AppJob, progress?: { read(files: number): void
   }
 }
 
-/** The version of the `svelte` the app resolves (Node looks in `node_modules` from the app's folder up), if installed. */
-function installedSvelteVersion(appRoot: string): string | undefined {
+/** The version of a package the app resolves (Node looks in `node_modules` from the app's folder up), if installed. */
+function installedVersion(appRoot: string, name: string): string | undefined {
   for (let folder = resolve(appRoot); ; folder = dirname(folder)) {
     try {
-      return (JSON.parse(readFileSync(join(folder, 'node_modules', 'svelte', 'package.json'), 'utf8')) as { version?: string }).version;
+      return (JSON.parse(readFileSync(join(folder, 'node_modules', name, 'package.json'), 'utf8')) as { version?: string }).version;
     } catch {
       if (dirname(folder) === folder) return undefined;
     }

@@ -21,6 +21,8 @@ export interface MigrateOptions {
    * knows it: it decides over the range the app's `package.json` gives (`catalog:`, `workspace:*`).
    */
   svelteVersion?: string;
+  /** The SvelteKit version installed for the app, when the caller knows it: 3 and later have no `$lib`. */
+  kitVersion?: string;
   /** Add a `// @migration-task: reason` comment above each place that blocks a store module. */
   annotate?: boolean;
   /** Globs of store module paths to consider; by default every store module is. */

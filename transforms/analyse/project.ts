@@ -4,9 +4,8 @@
  */
 import { posix } from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
-import type { Node, ObjectExpression } from '@babel/types';
 import type { ContextStyle, MigrateOptions, ProjectFiles } from '../types.js';
-import { parseScriptCode } from './parse.js';
+import { readKitConfig } from './kit-config.js';
 import { packageOf, readPackages, type PackageInfo } from './workspace-packages.js';
 
 export interface Alias {
@@ -24,6 +23,12 @@ export interface Alias {
 export interface Project {
   routesDir: string;
   libDir: string;
+  /** How the app reaches its lib folder: `$lib` (SvelteKit 2, or an alias), `#lib` (package.json `imports`), or neither. */
+  libImport: '$lib' | '#lib' | undefined;
+  /** package.json `imports` (`#lib/*`), resolved as Node and Vite do. */
+  subpathImports: SubpathImport[];
+  /** Whether imports through `#lib` name the file's extension (`#lib/stores/cart.ts`). */
+  extensionsInLibImports: boolean;
   aliases: Alias[];
   typescript: boolean;
   svelteMajor: number;
@@ -41,38 +46,33 @@ export function keyModuleFor(project: Project, modulePath: string): string {
   return packageOf(project.packages, modulePath)?.keyModule ?? project.keyModule;
 }
 
-const SVELTE_CONFIG_NAMES = ['svelte.config.js', 'svelte.config.mjs', 'svelte.config.ts'];
-
 export function discoverProject(files: ProjectFiles, options: MigrateOptions): Project {
   const kit = readKitConfig(files);
-  const routesDir = normalise(stringAt(kit, ['files', 'routes']) ?? 'src/routes');
-  const libDir = normalise(stringAt(kit, ['files', 'lib']) ?? 'src/lib');
+  const kitMajor = lowestVersion(options.kitVersion)?.[0] ?? lowestVersion(dependencyRange(files, '@sveltejs/kit'))?.[0] ?? (kit.source?.startsWith('vite.config') ? 3 : 2);
+  const subpathImports = readSubpathImports(files);
+  // SvelteKit 3 has no `$lib`: the lib folder is where `#lib/*` points (package.json `imports`).
+  const libImport = subpathImports.find((entry) => entry.pattern === '#lib/*');
+  const srcDir = normalise(kit.files.src ?? 'src');
+  const routesDir = normalise(kit.files.routes ?? `${srcDir}/routes`);
+  const libDir = normalise(kitMajor >= 3 ? (libImport?.target.replace(/\/\*$/, '') ?? `${srcDir}/lib`) : (kit.files.lib ?? 'src/lib'));
   const typescript = files.has('tsconfig.json') || [...files.keys()].some((path) => path.startsWith('src/') && /(?<!\.d)\.ts$/.test(path));
 
-  const aliases: Alias[] = [{ find: '$lib', replacement: libDir, match: 'prefix' }];
-  const aliasObject = propertyAt(kit, ['alias']);
-  if (aliasObject?.type === 'ObjectExpression') {
-    for (const property of aliasObject.properties) {
-      if (property.type !== 'ObjectProperty') continue;
-      const key = property.key.type === 'Identifier' ? property.key.name : staticString(property.key);
-      const target = staticString(property.value);
-      if (key === undefined || target === undefined) continue;
-      const subpathsOnly = key.endsWith('/*');
-      aliases.push({
-        find: subpathsOnly ? key.slice(0, -2) : key,
-        replacement: normalise(target.replace(/\/\*$/, '')),
-        match: subpathsOnly ? 'subpaths' : 'prefix',
-      });
-    }
+  const aliases: Alias[] = kitMajor >= 3 ? [] : [{ find: '$lib', replacement: libDir, match: 'prefix' }];
+  for (const { key, target } of kit.alias) {
+    const subpathsOnly = key.endsWith('/*');
+    aliases.push({ find: subpathsOnly ? key.slice(0, -2) : key, replacement: normalise(target.replace(/\/\*$/, '')), match: subpathsOnly ? 'subpaths' : 'prefix' });
   }
   aliases.push(...tsconfigPaths(files));
 
   const extension = typescript ? 'ts' : 'js';
-  const declared = lowestSvelteVersion(svelteRange(files));
-  const svelteVersion = lowestSvelteVersion(options.svelteVersion) ?? declared;
+  const declared = lowestVersion(svelteRange(files));
+  const svelteVersion = lowestVersion(options.svelteVersion) ?? declared;
   return {
     routesDir,
     libDir,
+    libImport: aliases.some((alias) => alias.find === '$lib') ? '$lib' : libImport ? '#lib' : undefined,
+    subpathImports,
+    extensionsInLibImports: libImport !== undefined && writesExtensions(files, '#lib/'),
     aliases,
     typescript,
     // What the app declares shapes new code (`<slot />` or `{@render children()}`); the installed
@@ -84,6 +84,52 @@ export function discoverProject(files: ProjectFiles, options: MigrateOptions): P
     rootLayout: `${routesDir}/+layout.svelte`,
     packages: readPackages(files, options.packages ?? []),
   };
+}
+
+/** One entry of package.json `imports`: `#lib/*` -> `src/lib/*` (project-relative), conditions resolved. */
+export interface SubpathImport {
+  pattern: string;
+  target: string;
+}
+
+/** Conditions a Vite build of a SvelteKit app resolves with, in no particular order (the entry's own order decides). */
+const ACTIVE_CONDITIONS = new Set(['svelte', 'import', 'module', 'browser', 'node', 'development', 'production', 'default']);
+
+/** package.json `imports`, as Node and Vite resolve them: the first active condition of each entry, in the entry's order. */
+function readSubpathImports(files: ProjectFiles): SubpathImport[] {
+  let manifest: { imports?: Record<string, unknown> } | undefined;
+  try {
+    manifest = JSON.parse(files.get('package.json') ?? '{}') as { imports?: Record<string, unknown> };
+  } catch {
+    return [];
+  }
+  const pick = (value: unknown): string | undefined => {
+    if (typeof value === 'string') return value;
+    if (Array.isArray(value)) return value.map(pick).find((target) => target !== undefined);
+    if (value && typeof value === 'object') {
+      for (const [condition, nested] of Object.entries(value)) if (ACTIVE_CONDITIONS.has(condition)) return pick(nested);
+    }
+    return undefined;
+  };
+  return Object.entries(manifest?.imports ?? {}).flatMap(([pattern, value]) => {
+    const target = pick(value);
+    return pattern.startsWith('#') && target?.startsWith('./') ? [{ pattern, target: normalise(target) }] : [];
+  });
+}
+
+/** Whether the app's own imports through `prefix` name files with their extension (`#lib/cart.ts`), as SvelteKit 3 apps do. */
+function writesExtensions(files: ProjectFiles, prefix: string): boolean {
+  let withExtension = 0;
+  let without = 0;
+  const pattern = new RegExp(`['"]${prefix.replace(/[$#]/g, '\\$&')}([^'"\n]+)['"]`, 'g');
+  for (const [path, text] of files) {
+    if (!/\.(?:svelte|[cm]?[jt]s)$/.test(path) || !text.includes(prefix)) continue;
+    for (const match of text.matchAll(pattern)) {
+      if (/\.(?:[cm]?[jt]s|svelte)$/.test(match[1]!)) withExtension++;
+      else without++;
+    }
+  }
+  return withExtension > 0 && withExtension >= without;
 }
 
 /** `compilerOptions.paths` of `tsconfig.json` or `jsconfig.json` (JSON with comments and trailing commas, as TypeScript reads it). */
@@ -112,75 +158,20 @@ function normalise(path: string): string {
 
 /** The version range of `svelte` in the app's `package.json`, if any. */
 export function svelteRange(files: ProjectFiles): string | undefined {
+  return dependencyRange(files, 'svelte');
+}
+
+function dependencyRange(files: ProjectFiles, name: string): string | undefined {
   try {
     const pkg = JSON.parse(files.get('package.json') ?? '{}') as Record<string, Record<string, string> | undefined>;
-    return pkg.dependencies?.svelte ?? pkg.devDependencies?.svelte ?? pkg.peerDependencies?.svelte;
+    return pkg.dependencies?.[name] ?? pkg.devDependencies?.[name] ?? pkg.peerDependencies?.[name];
   } catch {
     return undefined;
   }
 }
 
 /** The first version a range names is its lowest (`^5.40.1`, `~5.41`, `>=5.40 <6`, `5.x`). */
-function lowestSvelteVersion(range: string | undefined): [number, number] | undefined {
+function lowestVersion(range: string | undefined): [number, number] | undefined {
   const version = range && /(\d+)(?:\.(\d+))?/.exec(range);
   return version ? [Number(version[1]), Number(version[2] ?? 0)] : undefined;
-}
-
-/** The object literal behind `kit` in `svelte.config.js`, if it can be read without running it. */
-function readKitConfig(files: ProjectFiles): ObjectExpression | undefined {
-  const configPath = SVELTE_CONFIG_NAMES.find((name) => files.has(name));
-  if (!configPath) return undefined;
-  const text = files.get(configPath)!;
-  let program;
-  try {
-    program = parseScriptCode(configPath, text, text, 0).program;
-  } catch {
-    return undefined;
-  }
-  const topLevelObjects = new Map<string, Node>();
-  let exported: Node | undefined;
-  for (const statement of program.body) {
-    if (statement.type === 'VariableDeclaration') {
-      for (const declarator of statement.declarations) {
-        if (declarator.id.type === 'Identifier' && declarator.init) topLevelObjects.set(declarator.id.name, declarator.init);
-      }
-    }
-    if (statement.type === 'ExportDefaultDeclaration') exported = statement.declaration;
-  }
-  const resolve = (node: Node | undefined): Node | undefined => {
-    while (node && (node.type === 'TSSatisfiesExpression' || node.type === 'TSAsExpression')) node = node.expression;
-    return node?.type === 'Identifier' ? resolve(topLevelObjects.get(node.name)) : node;
-  };
-  const config = resolve(exported);
-  if (config?.type !== 'ObjectExpression') return undefined;
-  const kit = resolve(propertyAt(config, ['kit']));
-  return kit?.type === 'ObjectExpression' ? kit : undefined;
-}
-
-function propertyAt(object: ObjectExpression | undefined, path: string[]): Node | undefined {
-  let node: Node | undefined = object;
-  for (const key of path) {
-    if (node?.type !== 'ObjectExpression') return undefined;
-    const property: Node | undefined = node.properties.find(
-      (candidate) => candidate.type === 'ObjectProperty' && !candidate.computed && ((candidate.key.type === 'Identifier' && candidate.key.name === key) || staticString(candidate.key) === key),
-    );
-    node = property?.type === 'ObjectProperty' ? (property.value as Node) : undefined;
-  }
-  return node;
-}
-
-function stringAt(object: ObjectExpression | undefined, path: string[]): string | undefined {
-  const node = propertyAt(object, path);
-  return node ? staticString(node) : undefined;
-}
-
-/** A string known without running code: literals, and `path.resolve('src/x')`-style calls. */
-function staticString(node: Node): string | undefined {
-  if (node.type === 'StringLiteral') return node.value;
-  if (node.type === 'TemplateLiteral' && node.expressions.length === 0) return node.quasis[0]?.value.cooked ?? undefined;
-  if (node.type === 'CallExpression') {
-    const parts = node.arguments.map((argument) => (argument.type === 'Identifier' && argument.name === '__dirname' ? '.' : staticString(argument as Node)));
-    if (parts.length > 0 && parts.every((part): part is string => part !== undefined)) return posix.join(...parts);
-  }
-  return undefined;
 }

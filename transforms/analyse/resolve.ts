@@ -24,7 +24,7 @@ export function resolveImport(specifier: string, importer: string, project: Proj
   // Inside a SvelteKit library, `$lib` is the library's own.
   const isLib = specifier === '$lib' || specifier.startsWith('$lib/');
   const ownLib = isLib && importerPackage?.sourceDir.endsWith('/src/lib') ? importerPackage.sourceDir + specifier.slice(4) : undefined;
-  const target = ownLib ?? aliasTarget(specifier, project) ?? (specifier.startsWith('.') ? posix.join(posix.dirname(importer), specifier) : undefined);
+  const target = ownLib ?? subpathImportTarget(specifier, project) ?? aliasTarget(specifier, project) ?? (specifier.startsWith('.') ? posix.join(posix.dirname(importer), specifier) : undefined);
   // Paths above the app root are files only inside a workspace package.
   if (target === undefined || (target.startsWith('..') && !packageOf(project.packages, target))) return undefined;
   return probe(posix.normalize(target), files);
@@ -35,6 +35,23 @@ const ASSET_QUERY = /^(?:raw|url|inline|worker|sharedworker|no-inline)(?:&|$)/;
 function splitQuery(specifier: string): [string, string | undefined] {
   const at = specifier.indexOf('?');
   return at === -1 ? [specifier, undefined] : [specifier.slice(0, at), specifier.slice(at + 1)];
+}
+
+/** `#lib/stores/cart.ts` through package.json `imports` (`"#lib/*": "./src/lib/*"`): exact keys, else the longest `*` pattern. */
+function subpathImportTarget(specifier: string, project: Project): string | undefined {
+  if (!specifier.startsWith('#')) return undefined;
+  const exact = project.subpathImports.find((entry) => entry.pattern === specifier);
+  if (exact) return exact.target;
+  let best: { target: string; prefix: string; rest: string } | undefined;
+  for (const { pattern, target } of project.subpathImports) {
+    const star = pattern.indexOf('*');
+    if (star === -1) continue;
+    const [prefix, suffix] = [pattern.slice(0, star), pattern.slice(star + 1)];
+    if (!specifier.startsWith(prefix) || !specifier.endsWith(suffix) || specifier.length < prefix.length + suffix.length) continue;
+    if (best && prefix.length <= best.prefix.length) continue;
+    best = { target, prefix, rest: specifier.slice(prefix.length, specifier.length - suffix.length) };
+  }
+  return best?.target.replace('*', best.rest);
 }
 
 function aliasTarget(specifier: string, project: Project): string | undefined {
@@ -70,7 +87,10 @@ export function importSpecifier(fromFile: string, targetFile: string, project: P
     .replace(/\.svelte\.[jt]s$/, '.svelte.js')
     .replace(/(?<!\.svelte)\.[cm]?[jt]s$/, '')
     .replace(/\/index$/, '');
-  if (withoutExtension.startsWith(`${project.libDir}/`)) return `$lib${withoutExtension.slice(project.libDir.length)}`;
+  const inLib = targetFile.startsWith(`${project.libDir}/`);
+  if (inLib && project.libImport === '$lib') return `$lib${withoutExtension.slice(project.libDir.length)}`;
+  // SvelteKit 3: `#lib/…`, with the file's own extension where the app writes them.
+  if (inLib && project.libImport === '#lib') return `#lib${(project.extensionsInLibImports ? targetFile : withoutExtension).slice(project.libDir.length)}`;
   const relative = posix.relative(posix.dirname(fromFile), withoutExtension);
   return relative.startsWith('.') ? relative : `./${relative}`;
 }
