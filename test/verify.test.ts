@@ -83,6 +83,12 @@ describe('verifyMigration', () => {
     expect(described(problems)).toEqual([expect.stringMatching(/^src\/lib\/Cart\.svelte:\d+:\d+ this statement uses `cart` before the line that now declares it/)]);
   });
 
+  it('finds state a migrated module would still make at module level', () => {
+    const { index, migrating, output } = migrated();
+    const problems = verifyMigration(index, tampered(output, 'src/lib/cart.ts', (text) => `${text}\nexport const history = [writable(0)];\n`), migrating);
+    expect(described(problems)).toEqual([expect.stringMatching(/^src\/lib\/cart\.ts:\d+:\d+ state would still be made here at module level/)]);
+  });
+
   it('finds a context bundle naming a key twice', () => {
     const { index, migrating, output } = migrated();
     const problems = verifyMigration(index, tampered(output, 'src/lib/cart.ts', (text) => text.replace('return { cart }', 'return { cart, cart }')), migrating);

@@ -2,7 +2,7 @@
  * Verify: the app as it will be after the run, checked as a whole before anything is written.
  * Every written file parses; every import of a changed module still finds its export; no written
  * script declares a name twice or uses a name above its new declaration; every context bundle has
- * unique keys. Each problem names the modules whose edits caused it, so that they can be held
+ * unique keys; no migrated module still makes state at module level. Each problem names the modules whose edits caused it, so that they can be held
  * back and the edit phase run again without them.
  */
 import { keyModuleFor } from '../analyse/project.js';
@@ -13,6 +13,7 @@ import type { ModulePlan } from '../plan.js';
 import { lineColumn } from '../text.js';
 import type { Blocker } from '../types.js';
 import { findDeclarationProblems } from './declarations.js';
+import { leftoverState } from './leftover-state.js';
 import { findBrokenLinks, type BrokenLink } from './links.js';
 import { bundleKey } from '../analyse/find-stores.js';
 import { AppViews } from './views.js';
@@ -53,8 +54,11 @@ export function verifyMigration(index: SourceIndex, output: ReadonlyMap<string, 
     for (const problem of findDeclarationProblems(after, views.before(path))) problems.push({ ...problem, culprits: touching(path) });
   }
   for (const plan of migrating) {
-    const duplicate = duplicateBundleKey(written.get(plan.module.file), plan);
+    const after = written.get(plan.module.file);
+    const duplicate = duplicateBundleKey(after, plan);
     if (duplicate) problems.push({ ...duplicate, culprits: [plan] });
+    const leftover = after && !after.isComponent ? leftoverState(after, plan, index) : undefined;
+    if (leftover) problems.push({ ...leftover, culprits: [plan] });
   }
   return problems;
 }
