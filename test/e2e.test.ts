@@ -9,7 +9,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { build, copyApp, isInstalled, sendTraffic, serve, stopAllServers, svelteCheck, type AppUser, type CheckCounts, type TrafficResult, type Visit } from './e2e/apps.js';
+import { build, copyApp, isInstalled, NODE_24, sendTraffic, serve, stopAllServers, svelteCheck, type AppUser, type CheckCounts, type TrafficResult, type Visit } from './e2e/apps.js';
 import { FIXTURES } from './helpers.js';
 
 const BIN = join(import.meta.dirname, '..', 'dist', 'bin', 'cli.js');
@@ -21,6 +21,8 @@ interface AppCase {
   app: string;
   /** Extra flags for the migration. */
   flags?: string[];
+  /** The Node.js binary the app's toolchain and server run on (the bin always runs on this process's Node). */
+  node?: string;
   tsconfig: string;
   users: AppUser[];
   visits: (users: Record<'alice' | 'bob' | 'anonymous', AppUser>) => Visit[];
@@ -95,6 +97,33 @@ const APPS: AppCase[] = [
       browser: { path: '/about', shows: 'views', click: 'record', before: 'Views this visit: 1.', after: 'Views this visit: 2.' },
     }),
   ),
+  // SvelteKit 3 (config in the `sveltekit({...})` Vite plugin, no svelte.config.js, `#lib/...`
+  // subpath imports with file extensions, tsconfig extending `$app/tsconfig`), on Node 24 from the
+  // npm registry: a `user` store and a cart with a derived total written by the root layout from
+  // layout data, and a module-level `$state` render counter the root layout bumps on every page.
+  {
+    app: 'e2e-kit3-ts',
+    node: NODE_24,
+    tsconfig: 'tsconfig.json',
+    users: [
+      { cookie: 'alice', markers: ['Alice Anderson', 'Alice-book'] },
+      { cookie: 'bob', markers: ['Bob Brown', 'Bob-lamp'] },
+      { markers: [] },
+    ],
+    visits: ({ alice, bob, anonymous }) => [
+      { user: alice, path: '/', showsOwnData: true },
+      { user: anonymous, path: '/about', showsOwnData: false },
+      { user: bob, path: '/about', showsOwnData: true },
+      { user: anonymous, path: '/', showsOwnData: false },
+      { user: alice, path: '/about', showsOwnData: true },
+      { user: bob, path: '/', showsOwnData: true },
+      { user: anonymous, path: '/about', showsOwnData: false },
+    ],
+    // Each request renders one page, so its own count is 1.
+    carriedOver: /Pages rendered this visit: (?!1\.)\d+/,
+    checksClean: true,
+    browser: { path: '/', shows: 'total', click: 'add', before: '0 items, €0.00', after: '1 items, €6.00' },
+  },
 ];
 
 const BURSTS = 5;
@@ -108,8 +137,8 @@ afterAll(async () => {
 });
 
 async function trafficOnce(dir: string, app: AppCase): Promise<TrafficResult> {
-  build(dir);
-  const server = await serve(dir);
+  build(dir, app.node);
+  const server = await serve(dir, app.node);
   try {
     const [alice, bob, anonymous] = app.users as [AppUser, AppUser, AppUser];
     return await sendTraffic(server.url, app.visits({ alice, bob, anonymous }), app.users, BURSTS, app.carriedOver);
@@ -125,12 +154,13 @@ describe.sequential.each(APPS.map((app) => [name(app), app] as const))('%s on a 
 
   it('is installed (npm test installs the fixture apps first)', () => {
     expect(isInstalled(appDir), `run: npm install --prefix fixtures/${app.app}`).toBe(true);
+    if (app.node) expect(existsSync(app.node), `${app.node} is missing: run npm run e2e:setup`).toBe(true);
     dir = copyApp(appDir);
     temps.push(dir);
   });
 
   it('leaks one user’s data into other pages before migration', async () => {
-    checkBefore = svelteCheck(dir, app.tsconfig);
+    checkBefore = svelteCheck(dir, app.tsconfig, app.node);
     const before = await trafficOnce(dir, app);
     console.log(`${caseName} before: ${before.requests} requests, ${before.leaks.length} leaking responses, svelte-check ${checkBefore.errors} errors / ${checkBefore.warnings} warnings`);
     expect(before.non200).toBe(0);
@@ -153,7 +183,7 @@ describe.sequential.each(APPS.map((app) => [name(app), app] as const))('%s on a 
   }, 180_000);
 
   it('type-checks with no more errors or warnings than before', () => {
-    const checkAfter = svelteCheck(dir, app.tsconfig);
+    const checkAfter = svelteCheck(dir, app.tsconfig, app.node);
     console.log(`${caseName} svelte-check after: ${checkAfter.errors} errors / ${checkAfter.warnings} warnings`);
     expect(checkAfter.errors, checkAfter.output).toBeLessThanOrEqual(checkBefore.errors);
     expect(checkAfter.warnings, checkAfter.output).toBeLessThanOrEqual(checkBefore.warnings);
@@ -163,7 +193,7 @@ describe.sequential.each(APPS.map((app) => [name(app), app] as const))('%s on a 
   it('hydrates and updates state in Chromium', async () => {
     expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium`).toBe(true);
     browser ??= await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
-    const server = await serve(dir);
+    const server = await serve(dir, app.node);
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));

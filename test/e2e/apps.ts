@@ -3,10 +3,17 @@
  * port, send it traffic as different users, type-check it, open it in Chromium.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, delimiter, dirname, join } from 'node:path';
+
+/**
+ * The Node.js binary that `npm run e2e:setup` installs from the npm registry (package
+ * `node-<platform>-<arch>`, major 24) into test/e2e/.node, for apps whose toolchain needs a newer
+ * Node than the one running the tests (SvelteKit 3 needs Node >= 22.17). Keep in step with setup.mjs.
+ */
+export const NODE_24 = join(import.meta.dirname, '.node', 'node_modules', `node-${process.platform}-${process.arch}`, 'bin', 'node');
 
 export interface AppUser {
   /** Value of the `user` cookie; undefined for an anonymous visitor. */
@@ -15,26 +22,59 @@ export interface AppUser {
   markers: string[];
 }
 
-/** Copies an installed fixture app to a temp dir, sharing its node_modules through a symlink. */
+/**
+ * Copies an installed fixture app to a temp dir, sharing its node_modules through a symlink; or,
+ * for an app that extends `$app/tsconfig` (SvelteKit 3, whose `svelte-kit sync` writes
+ * node_modules/$app/tsconfig.json with paths relative to the app), with a copy of its own
+ * (symlinks kept as they are, so node_modules/.bin points into the copy; about a second).
+ */
 export function copyApp(appDir: string): string {
   const target = mkdtempSync(join(tmpdir(), `${basename(appDir)}-`));
   const skipped = new Set(['node_modules', '.svelte-kit', 'build']);
   cpSync(appDir, target, { recursive: true, filter: (source) => !skipped.has(basename(source)) });
-  symlinkSync(join(appDir, 'node_modules'), join(target, 'node_modules'), 'dir');
+  if (writesIntoNodeModules(appDir)) {
+    const generated = join(appDir, 'node_modules', '$app');
+    cpSync(join(appDir, 'node_modules'), join(target, 'node_modules'), { recursive: true, verbatimSymlinks: true, filter: (source) => source !== generated });
+  } else {
+    symlinkSync(join(appDir, 'node_modules'), join(target, 'node_modules'), 'dir');
+  }
   return target;
+}
+
+/** Whether the app's tsconfig (or jsconfig) extends the config SvelteKit 3 generates into node_modules/$app. */
+function writesIntoNodeModules(appDir: string): boolean {
+  for (const name of ['tsconfig.json', 'jsconfig.json']) {
+    const file = join(appDir, name);
+    if (existsSync(file)) return /"extends"\s*:\s*(\[[^\]]*)?"\$app\//.test(readFileSync(file, 'utf8'));
+  }
+  return false;
 }
 
 export function isInstalled(appDir: string): boolean {
   return existsSync(join(appDir, 'node_modules', '.bin', 'vite'));
 }
 
-function run(dir: string, command: string, args: string[]): { status: number | null; output: string } {
-  const result = spawnSync(join(dir, 'node_modules', '.bin', command), args, { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+/**
+ * The environment for an app's tools: with `node`, that binary's folder first on PATH, so that
+ * `#!/usr/bin/env node` scripts and `node` child processes run on it too.
+ */
+function appEnv(node?: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  if (node) env.PATH = [dirname(node), env.PATH].filter(Boolean).join(delimiter);
+  return env;
 }
 
-export function build(dir: string): void {
-  const result = run(dir, 'vite', ['build']);
+/** Runs one of the app's node_modules/.bin tools, on `node` when given (else as its shebang says). */
+function run(dir: string, command: string, args: string[], node?: string): { status: number | null; output: string } {
+  const bin = join(dir, 'node_modules', '.bin', command);
+  const [file, argv] = node ? [node, [bin, ...args]] : [bin, args];
+  const result = spawnSync(file, argv, { cwd: dir, encoding: 'utf8', env: appEnv(node) });
+  return { status: result.status, output: `${result.stdout}${result.stderr}${result.error ? `\n${result.error.message}` : ''}` };
+}
+
+/** `vite build`, on `node` when given. */
+export function build(dir: string, node?: string): void {
+  const result = run(dir, 'vite', ['build'], node);
   if (result.status !== 0) throw new Error(`vite build failed in ${dir}:\n${result.output}`);
 }
 
@@ -44,10 +84,11 @@ export interface CheckCounts {
   output: string;
 }
 
-export function svelteCheck(dir: string, tsconfig: string): CheckCounts {
-  const sync = run(dir, 'svelte-kit', ['sync']);
+/** `svelte-kit sync`, then `svelte-check`, on `node` when given. */
+export function svelteCheck(dir: string, tsconfig: string, node?: string): CheckCounts {
+  const sync = run(dir, 'svelte-kit', ['sync'], node);
   if (sync.status !== 0) throw new Error(`svelte-kit sync failed:\n${sync.output}`);
-  const { output } = run(dir, 'svelte-check', ['--tsconfig', tsconfig, '--output', 'machine']);
+  const { output } = run(dir, 'svelte-check', ['--tsconfig', tsconfig, '--output', 'machine'], node);
   const completed = /COMPLETED \d+ FILES (\d+) ERRORS (\d+) WARNINGS/.exec(output);
   if (!completed) throw new Error(`svelte-check printed no summary:\n${output}`);
   return { errors: Number(completed[1]), warnings: Number(completed[2]), output };
@@ -77,12 +118,12 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-/** Starts the adapter-node build on a free loopback port and waits until it answers. */
-export async function serve(dir: string): Promise<Server> {
+/** Starts the adapter-node build on a free loopback port (on `node`, else this process's Node) and waits until it answers. */
+export async function serve(dir: string, node?: string): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['build/index.js'], {
+  const child = spawn(node ?? process.execPath, ['build/index.js'], {
     cwd: dir,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ORIGIN: `http://127.0.0.1:${port}` },
+    env: { ...(node ? appEnv(node) : process.env), HOST: '127.0.0.1', PORT: String(port), ORIGIN: `http://127.0.0.1:${port}` },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
