@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { join, posix, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { formatReport, type ContextStyle, type MigrateOptions, type MigrationReport } from '../transforms/index.js';
+import { formatReport, keyModuleProblem, type ContextStyle, type MigrateOptions, type MigrationReport } from '../transforms/index.js';
 import { CONTEXT_STYLES, readConfig } from './config.js';
 import { uncommittedChanges } from './git-safety.js';
 import { findApps, type AppFolder } from './find-apps.js';
@@ -82,6 +82,8 @@ async function run(dir: string, options: CliOptions): Promise<void> {
   const root = resolve(dir);
   if (!(await stat(root).catch(() => undefined))?.isDirectory()) usageError(`${dir} is not a directory`);
   if (options.json && options.print) usageError('--json and --print both want stdout; choose one');
+  const keyModuleRefused = options.keyModule === undefined ? undefined : keyModuleProblem(options.keyModule);
+  if (keyModuleRefused) usageError(keyModuleRefused);
   const apps = await findApps(root);
   if (apps.length === 0) usageError(`no SvelteKit app under ${dir} (a package.json that depends on @sveltejs/kit, next to a svelte.config.* or a vite.config.* using sveltekit())`);
   const rootConfig = await readConfigOrExit(root);

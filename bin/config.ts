@@ -1,7 +1,7 @@
 /** `svelte-store-context.config.json`: options a project keeps next to its `svelte.config.js`. */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ContextStyle, MigrateOptions } from '../transforms/index.js';
+import { keyModuleProblem, type ContextStyle, type MigrateOptions } from '../transforms/index.js';
 
 export const CONFIG_FILE = 'svelte-store-context.config.json';
 
@@ -26,6 +26,8 @@ export async function readConfig(root: string): Promise<MigrateOptions> {
   const keys = Object.keys(unknown);
   if (keys.length > 0) fail(`unknown option ${keys.join(', ')} (known: keyModule, contextStyle, all, annotate, factories, include, exclude)`);
   if (keyModule !== undefined && typeof keyModule !== 'string') fail(`keyModule must be a string`);
+  const keyModuleRefused = typeof keyModule === 'string' ? keyModuleProblem(keyModule) : undefined;
+  if (keyModuleRefused) fail(keyModuleRefused.replace('--key-module', 'keyModule'));
   if (contextStyle !== undefined && !CONTEXT_STYLES.includes(contextStyle as ContextStyle)) fail(`contextStyle must be one of ${CONTEXT_STYLES.join(', ')}`);
   for (const [name, value] of Object.entries({ all, annotate })) {
     if (value !== undefined && typeof value !== 'boolean') fail(`${name} must be true or false`);

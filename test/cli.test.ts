@@ -159,6 +159,25 @@ describe('command line', () => {
     expect(result.stderr).toContain('search for @migration-task');
   });
 
+  it('refuses, exit 2 and writing nothing, a --key-module that is not a module of the app\'s own source', () => {
+    const dir = tempCopy('svelte5-ts-cart');
+    const refusals: Array<[string, string]> = [
+      ['src/routes/+layout.svelte', 'is not a .ts or .js module'],
+      ['.git/keys.ts', 'is inside .git'],
+      ['node_modules/keys.ts', 'is inside node_modules'],
+      ['../keys.ts', 'is outside the app'],
+      ['src/routes/+page.ts', 'is a SvelteKit route or hooks file'],
+      ['src/routes/keys.ts', 'is inside the routes folder'],
+      ['lib/keys.ts', "is outside the app's source"],
+    ];
+    for (const [path, reason] of refusals) {
+      const result = cli([dir, '--key-module', path]);
+      expect(result.status, path).toBe(2);
+      expect(result.stderr, path).toContain(reason);
+    }
+    expect(git(dir, ['status', '--porcelain'])).toBe('');
+  });
+
   it('puts the key module where --key-module says', async () => {
     const dir = tempCopy('svelte5-ts-cart');
     expect(cli([dir, '--key-module', 'src/lib/context/keys.ts']).status).toBe(0);

@@ -27,6 +27,7 @@ import type { MigrateOptions, MigrationResult, ProjectFiles } from './types.js';
 
 export { MigrationError } from './errors.js';
 export { formatReport } from './report.js';
+export { keyModuleProblem } from './analyse/project.js';
 export type * from './types.js';
 
 export function migrate(files: ProjectFiles | Record<string, string>, options: MigrateOptions = {}): MigrationResult {

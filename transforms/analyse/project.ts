@@ -5,7 +5,7 @@
 import { posix } from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import type { ContextStyle, MigrateOptions, ProjectFiles } from '../types.js';
-import { readKitConfig } from './kit-config.js';
+import { ConfigError, readKitConfig } from './kit-config.js';
 import { packageOf, readPackages, type PackageInfo } from './workspace-packages.js';
 
 export interface Alias {
@@ -65,6 +65,8 @@ export function discoverProject(files: ProjectFiles, options: MigrateOptions): P
   aliases.push(...tsconfigPaths(files));
 
   const extension = typescript ? 'ts' : 'js';
+  const keyModuleRefused = options.keyModule === undefined ? undefined : keyModuleProblem(options.keyModule, { srcDir, routesDir });
+  if (keyModuleRefused) throw new ConfigError(keyModuleRefused);
   const declared = lowestVersion(svelteRange(files));
   const svelteVersion = lowestVersion(options.svelteVersion) ?? declared;
   return {
@@ -84,6 +86,22 @@ export function discoverProject(files: ProjectFiles, options: MigrateOptions): P
     rootLayout: `${routesDir}/+layout.svelte`,
     packages: readPackages(files, options.packages ?? []),
   };
+}
+
+/**
+ * Why `--key-module` cannot be this path, if it cannot: it must be a `.ts`/`.js` module of the
+ * app's own source, never a component, a route file, or something in `.git` or `node_modules`.
+ * `where` adds the folders once the configuration is known.
+ */
+export function keyModuleProblem(path: string, where?: { srcDir: string; routesDir: string }): string | undefined {
+  const normalised = normalise(path);
+  if (posix.isAbsolute(path) || normalised.startsWith('..')) return `--key-module ${path} is outside the app; give a path inside its source, such as src/lib/context-keys.ts`;
+  if (!/\.[cm]?[jt]s$/.test(normalised) || normalised.endsWith('.d.ts')) return `--key-module ${path} is not a .ts or .js module`;
+  if (normalised.split('/').some((part) => part === '.git' || part === 'node_modules')) return `--key-module ${path} is inside ${normalised.includes('.git') ? '.git' : 'node_modules'}`;
+  if (/(?:^|\/)(?:\+[^/]*|hooks(?:\.\w+)?\.[cm]?[jt]s)$/.test(normalised)) return `--key-module ${path} is a SvelteKit route or hooks file; give a module of its own, such as src/lib/context-keys.ts`;
+  if (where && !normalised.startsWith(`${where.srcDir}/`)) return `--key-module ${path} is outside the app's source (${where.srcDir}/)`;
+  if (where && normalised.startsWith(`${where.routesDir}/`)) return `--key-module ${path} is inside the routes folder (${where.routesDir}/), where every module is a route; put it in the lib folder`;
+  return undefined;
 }
 
 /** One entry of package.json `imports`: `#lib/*` -> `src/lib/*` (project-relative), conditions resolved. */
