@@ -322,7 +322,7 @@ describe('scripting', () => {
     const cart = modules.find((module) => module.file === 'src/lib/stores/cart.ts')!;
     expect(cart.status).toBe('blocked');
     expect(cart.blockers.length).toBeGreaterThan(0);
-    for (const blocker of cart.blockers) expect(blocker).toEqual(expect.objectContaining({ file: 'src/routes/+page.svelte', reason: expect.stringMatching(/not one the migration can rewrite/) }));
+    for (const blocker of cart.blockers) expect(blocker).toEqual(expect.objectContaining({ file: 'src/routes/+page.svelte', reason: expect.stringMatching(/excluded by --ignore-pattern/) }));
     expect(JSON.parse(consumer.stdout).apps[0].files.map((file: { file: string }) => file.file)).not.toContain('src/routes/+page.svelte');
     // A file importing nothing that moves holds nothing back.
     const stateless = cli([app('svelte5-ts-cart'), '--dry', '--json', '--ignore-pattern', 'src/lib/format.ts']);

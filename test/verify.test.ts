@@ -123,6 +123,18 @@ describe('importedExportsFromText', () => {
   });
 });
 
+describe("files outside the app's own code", () => {
+  it('are never edited, and hold back a module whose moving name they import', () => {
+    const files = { ...APP, 'scripts/dump.ts': "import { get } from 'svelte/store';\nimport { cart } from '../src/lib/cart';\n\nconsole.log(get(cart));\n" };
+    const { report, files: written } = migrate(files);
+    expect(report.storeModules[0]).toMatchObject({
+      status: 'blocked',
+      blockers: [expect.objectContaining({ file: 'scripts/dump.ts', line: 2, column: 10, reason: expect.stringMatching(/not the app's own code \(not in src\/, nor imported from there\)/) })],
+    });
+    expect([...written.keys()]).toEqual([]);
+  });
+});
+
 describe('files the user asked not to read', () => {
   const ignoring = (path: string) => {
     const { [path]: text, ...readable } = APP;
@@ -134,7 +146,7 @@ describe('files the user asked not to read', () => {
       expect.objectContaining({
         file: 'src/lib/cart.ts',
         status: 'blocked',
-        blockers: [expect.objectContaining({ file: 'src/lib/Cart.svelte', line: 2, column: 11, reason: expect.stringMatching(/`cart` is named here .* not one the migration can rewrite/) })],
+        blockers: [expect.objectContaining({ file: 'src/lib/Cart.svelte', line: 2, column: 11, reason: expect.stringMatching(/`cart` is named here .* excluded by --ignore-pattern/) })],
       }),
     ]);
     expect([...files.keys()]).toEqual([]);

@@ -89,7 +89,8 @@ export function planMigration(index: SourceIndex, options: PlanOptions = {}): Pl
   const interesting = modulesLeadingTo(new Set(plans.keys()), index);
 
   for (const path of index.files.keys()) {
-    if (!isComponentPath(path) && !(isScriptPath(path) && !isToolingFile(path))) continue;
+    // Files outside the app's own code are never edited; the verify phase holds back what they import.
+    if ((!isComponentPath(path) && !(isScriptPath(path) && !isToolingFile(path))) || !index.inAppScope(path)) continue;
     // Only files whose text imports a store module (or a barrel leading to one) are parsed.
     const mentioned = [...index.importedPaths(path)].filter((target) => interesting.has(target));
     if (mentioned.length === 0 && !index.importsUnresolvedPackagePath(path)) continue;

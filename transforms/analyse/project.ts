@@ -21,6 +21,8 @@ export interface Alias {
 }
 
 export interface Project {
+  /** The app's source folder (`src`, or `files.src`). */
+  srcDir: string;
   routesDir: string;
   libDir: string;
   /** How the app reaches its lib folder: `$lib` (SvelteKit 2, or an alias), `#lib` (package.json `imports`), or neither. */
@@ -70,6 +72,7 @@ export function discoverProject(files: ProjectFiles, options: MigrateOptions): P
   const declared = lowestVersion(svelteRange(files));
   const svelteVersion = lowestVersion(options.svelteVersion) ?? declared;
   return {
+    srcDir,
     routesDir,
     libDir,
     libImport: aliases.some((alias) => alias.find === '$lib') ? '$lib' : libImport ? '#lib' : undefined,

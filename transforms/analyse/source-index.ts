@@ -7,6 +7,7 @@ import type { FileError, ProjectFiles, UnreadableFile } from '../types.js';
 import type { Project } from './project.js';
 import { readModuleSyntax, type ModuleSyntax } from './module-syntax.js';
 import { parseFile, type ParsedFile, type Script } from './parse.js';
+import { appScope } from './app-scope.js';
 import { resolveImport } from './resolve.js';
 import { packageNamed } from './workspace-packages.js';
 
@@ -116,6 +117,13 @@ export class SourceIndex {
       this.importsByPath.set(path, found);
     }
     return found;
+  }
+
+  private scope: Set<string> | undefined;
+
+  /** Whether a file is the app's own code, which the migration may edit (`app-scope.ts`). */
+  inAppScope(path: string): boolean {
+    return (this.scope ??= appScope(this)).has(path);
   }
 
   syntax(script: Script): ModuleSyntax {

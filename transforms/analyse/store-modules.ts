@@ -30,7 +30,7 @@ export function findStoreModules(index: SourceIndex, options: FindOptions): Stor
   const modules = new Map<string, StoreModule>();
   const constantOnly: StoreModule[] = [];
   const isIncluded = options.isIncluded ?? (() => true);
-  const scripts = [...index.files.keys()].filter((path) => isScriptPath(path) && !isToolingFile(path) && isIncluded(path));
+  const scripts = [...index.files.keys()].filter((path) => isScriptPath(path) && !isToolingFile(path) && isIncluded(path) && index.inAppScope(path));
   const factories = new Factories(index, [...DEFAULT_FACTORIES, ...(options.factories ?? [])]);
   for (const path of scripts) if (mayDeclareStores(index.files.get(path)!)) factories.exportedBy(path);
   const factoryNames = factories.names();
@@ -84,7 +84,7 @@ export function findStoreModules(index: SourceIndex, options: FindOptions): Stor
 function componentModuleStores(index: SourceIndex, factories: Factories): StoreModule[] {
   const found: StoreModule[] = [];
   for (const [path, text] of index.files) {
-    if (!isComponentPath(path) || !/<script[^>]*\b(?:module|context=["']module["'])/.test(text) || !mayDeclareStores(text)) continue;
+    if (!isComponentPath(path) || !/<script[^>]*\b(?:module|context=["']module["'])/.test(text) || !mayDeclareStores(text) || !index.inAppScope(path)) continue;
     const file = index.get(path);
     const script = file?.scripts[0];
     if (!file || script?.kind !== 'component-module') continue;

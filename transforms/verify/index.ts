@@ -48,7 +48,7 @@ export function verifyMigration(index: SourceIndex, output: ReadonlyMap<string, 
     const origin = index.resolveExport(link.module, link.name);
     const declaring = origin && migrating.find((plan) => plan.module.file === origin.module && plan.module.statefulExports.has(origin.exported));
     const culprits = declaring ? [declaring] : touching(link.module).length > 0 ? touching(link.module) : touching(link.file);
-    problems.push({ file: link.file, line: link.line, column: link.column, reason: brokenLinkReason(link, declaring, origin?.exported), culprits });
+    problems.push({ file: link.file, line: link.line, column: link.column, reason: brokenLinkReason(link, declaring, origin?.exported, whyNotRewritten(link.file, index)), culprits });
   }
   for (const [path, after] of written) {
     for (const problem of findDeclarationProblems(after, views.before(path))) problems.push({ ...problem, culprits: touching(path) });
@@ -64,14 +64,21 @@ export function verifyMigration(index: SourceIndex, output: ReadonlyMap<string, 
 }
 
 /** What went wrong with an import that would lose its export, and what to do; `declaring` is the migrating module that declared it, if any. */
-function brokenLinkReason(link: BrokenLink, declaring: ModulePlan | undefined, exported: string | undefined): string {
+function brokenLinkReason(link: BrokenLink, declaring: ModulePlan | undefined, exported: string | undefined, notRewritten: string): string {
   const what = `\`${link.name}\` is named here from ${link.module}, which would no longer export it after the migration`;
   if (!declaring) return `${what}; change this import by hand, then run again`;
   if (link.typeOnly) {
     const key = bundleKey(declaring.module, exported!);
     return `${what}; use a type that does not name the store (such as \`Writable<…>\`; after the migration \`${declaring.names.type}['${key}']\`), then run again`;
   }
-  return `${what}, and this file is not one the migration can rewrite; move this use into a component, or pass the value in, then run again`;
+  return `${what}, and ${notRewritten}; move this use into a component, or pass the value in, then run again`;
+}
+
+/** Why the migration leaves a file as it is, for a file importing what moves. */
+function whyNotRewritten(path: string, index: SourceIndex): string {
+  if (index.ignored.includes(path)) return 'this file is excluded by --ignore-pattern';
+  if (!index.inAppScope(path)) return `this file is not the app's own code (not in ${index.project.srcDir}/, nor imported from there), which the migration never edits`;
+  return 'this file is not one the migration can rewrite';
 }
 
 /** The context bundle `create…()` returns, if it names a key twice. */
