@@ -168,7 +168,9 @@ function blockDependencyCycles(plans: Map<string, ModulePlan>): void {
 
 /**
  * Modules that share state migrate together or not at all: a module using a blocked module's
- * state stays as it is, and so does a module whose state a blocked module uses.
+ * state stays as it is, and so does a module whose state a blocked module uses. The reason names
+ * the chain to the root cause (`checkout.ts ← billing.ts ← src/routes/+page.ts:3:10: …`), so that
+ * no one has to follow the reports from module to module.
  */
 export function blockDependentsOfBlocked(plans: Iterable<ModulePlan>): void {
   const all = [...plans];
@@ -179,21 +181,42 @@ export function blockDependentsOfBlocked(plans: Iterable<ModulePlan>): void {
       const blockedDependency = plan.dependencies.find((use) => !isMigrating(use.plan));
       const blockedDependent = all.flatMap((other) => (isMigrating(other) ? [] : other.dependencies)).find((use) => use.plan === plan);
       if (blockedDependency) {
+        const neighbour = blockedDependency.plan;
         plan.blockers.push({
           ...useLocation(blockedDependency),
-          reason: `uses the state of ${blockedDependency.plan.module.file}, which cannot be migrated (see its report); both stay as they are so that they keep sharing one state`,
+          reason: `uses the state of ${neighbour.module.file}, which cannot be migrated (${causeChain(neighbour)}); both stay as they are so that they keep sharing one state`,
         });
+        sharedBlockers.set(plan.blockers.at(-1)!, neighbour);
       } else if (blockedDependent) {
+        const neighbour = all.find((other) => other.dependencies.includes(blockedDependent))!;
         plan.blockers.push({
           ...useLocation(blockedDependent),
-          reason: `its state is used by ${blockedDependent.file.path}, which cannot be migrated (see its report); both stay as they are so that they keep sharing one state`,
+          reason: `its state is used by ${blockedDependent.file.path}, which cannot be migrated (${causeChain(neighbour)}); both stay as they are so that they keep sharing one state`,
         });
+        sharedBlockers.set(plan.blockers.at(-1)!, neighbour);
       } else {
         continue;
       }
       changed = true;
     }
   }
+}
+
+/** Blockers that only say "a neighbour is blocked", with that neighbour. */
+const sharedBlockers = new WeakMap<Blocker, ModulePlan>();
+
+/** `billing.ts ← tracking.ts ← src/routes/+page.ts:3:10: reason`: from a blocked module to what blocks it in the end. */
+function causeChain(plan: ModulePlan): string {
+  const modules: string[] = [];
+  const seen = new Set<ModulePlan>();
+  for (let current: ModulePlan | undefined = plan; current && !seen.has(current); ) {
+    seen.add(current);
+    modules.push(current.module.file);
+    const own = current.blockers.find((blocker) => !sharedBlockers.has(blocker));
+    if (own) return [...modules, `${own.file}:${own.line}:${own.column}: ${own.reason}`].join(' ← ');
+    current = sharedBlockers.get(current.blockers[0]!);
+  }
+  return `${modules.join(' ← ')}: see its report`;
 }
 
 function useLocation(use: ConsumerUse): SourceLocation {
@@ -298,7 +321,9 @@ function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans
         plan.consumers.push({ plan, file, script, statement, name, bundleKey: bundleKey(plan.module, origin.exported) });
         used = true;
       } else {
-        plan.blockers.push({ ...at(name.node), reason: whyContextCannotReach(file.path, script, name.local) });
+        // The place to change is where the name is used, not the import.
+        const isStore = plan.module.stores.includes(plan.module.statefulExports.get(origin.exported)!);
+        plan.blockers.push({ ...at(firstUse(script, name.local) ?? name.node), reason: whyContextCannotReach(file.path, script, name.local, isStore) });
       }
     }
   }
@@ -385,8 +410,16 @@ function blockUnresolvedPackageImport(specifier: string, location: SourceLocatio
   }
 }
 
-/** A sentence saying why `getContext` cannot run where `name` is used, and what to do instead. */
-function whyContextCannotReach(path: string, script: Script, name: string): string {
+/** The first place a script uses a name as a value (not its import), if any. */
+function firstUse(script: Script, local: string): Node | undefined {
+  return freeReferences(script.ast.program).identifiers.find((identifier) => identifier.name === local || identifier.name === `$${local}`);
+}
+
+/**
+ * A sentence saying why `getContext` cannot run where `name` is used, and what to do instead.
+ * `isStore`: the name is the state itself, not a function or value reading it.
+ */
+function whyContextCannotReach(path: string, script: Script, name: string, isStore = true): string {
   if (script.kind === 'component-module') {
     return `\`${name}\` is used in a module script, which runs once per server process, not per component; move this use into the instance script`;
   }
@@ -395,6 +428,7 @@ function whyContextCannotReach(path: string, script: Script, name: string): stri
     return `\`${name}\` is used in hooks, which run outside components; keep per-request data in \`event.locals\` and hand it to components through \`load\``;
   }
   if (/^\+(?:page|layout)(?:\.server)?\.[jt]s$/.test(file)) {
+    if (!isStore) return `\`${name}\` reads module state and is used in a load function, which runs outside components; have it take the value it reads as an argument (from \`event.locals\`, \`parent()\` or the request) instead of reading the store`;
     return `\`${name}\` is used in a load function, which runs outside components; return the data from \`load\` and set the store from \`data\` in a component`;
   }
   if (/^\+server\.[jt]s$/.test(file) || /\.server\.[jt]s$/.test(file) || path.includes('/server/')) {
