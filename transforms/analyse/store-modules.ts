@@ -12,6 +12,12 @@ import { isComponentPath, isScriptPath, type ParsedFile } from './parse.js';
 import type { SourceIndex } from './source-index.js';
 import type { ImportedFactoryCheck } from './store-calls.js';
 
+/**
+ * Tests (`*.test.ts`, `*.spec.js`, `*.svelte.test.ts`, files under `__tests__/`) never run while a
+ * request renders: state they make is theirs, not a store module's.
+ */
+export const isTestFile = (path: string): boolean => /\.(?:test|spec)\.[cm]?[jt]s$/.test(path) || path.split('/').includes('__tests__');
+
 /** Config files at the project root are tooling, never app modules. */
 export const isToolingFile = (path: string): boolean => !path.includes('/') && /\.config\.[cm]?[jt]s$/.test(path);
 
@@ -30,7 +36,7 @@ export function findStoreModules(index: SourceIndex, options: FindOptions): Stor
   const modules = new Map<string, StoreModule>();
   const constantOnly: StoreModule[] = [];
   const isIncluded = options.isIncluded ?? (() => true);
-  const scripts = [...index.files.keys()].filter((path) => isScriptPath(path) && !isToolingFile(path) && isIncluded(path) && index.inAppScope(path));
+  const scripts = [...index.files.keys()].filter((path) => isScriptPath(path) && !isToolingFile(path) && !isTestFile(path) && isIncluded(path) && index.inAppScope(path));
   const factories = new Factories(index, [...DEFAULT_FACTORIES, ...(options.factories ?? [])]);
   for (const path of scripts) if (mayDeclareStores(index.files.get(path)!)) factories.exportedBy(path);
   const factoryNames = factories.names();
