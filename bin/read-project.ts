@@ -3,7 +3,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { glob } from 'tinyglobby';
-import type { IgnoredFile, UnreadableFile } from '../transforms/index.js';
+import type { FolderLink, IgnoredFile, UnreadableFile } from '../transforms/index.js';
 
 const SOURCE_PATTERNS = ['**/*.{js,ts,mjs,mts,cjs,cts,svelte}', 'package.json', 'tsconfig.json', 'jsconfig.json'];
 const IGNORED = ['**/node_modules/**', '**/.svelte-kit/**', 'build/**', 'dist/**', '**/.git/**', '**/*.d.ts'];
@@ -12,6 +12,8 @@ export interface ReadProject {
   files: Map<string, string>;
   /** Source files `--ignore-pattern` excludes: their text only, for the checks that keep their imports working. */
   ignored: IgnoredFile[];
+  /** Folders that link to another folder of the project (`src/lib` -> `lib-real`); their files are read under the real path. */
+  links: FolderLink[];
   /** Files that could not be read, are not UTF-8, or link outside the project: left alone, and given to `migrate` as such. */
   unreadable: UnreadableFile[];
 }
@@ -33,6 +35,7 @@ export async function readProject(root: string, ignorePatterns: string[] = []): 
   const files = new Map<string, string>();
   const unreadable: UnreadableFile[] = [];
   const ignored: IgnoredFile[] = [];
+  const links = new Map<string, string>();
   const realFolders = new Map<string, string>();
   const realFolder = (folder: string) => {
     if (!realFolders.has(folder)) realFolders.set(folder, realOrEmpty(join(root, folder)));
@@ -42,8 +45,18 @@ export async function readProject(root: string, ignorePatterns: string[] = []): 
   // Read one after the other, synchronously: for thousands of small files that is faster than as
   // many promises (measured with `npm run bench`).
   for (const path of paths) {
-    // A file reached through a linked folder is a second name for a file listed elsewhere (or a loop).
-    if (realFolder(dirname(path)) !== join(realRoot, dirname(path))) continue;
+    // A file reached through a folder that links elsewhere in the project is a second name for a
+    // file listed under its real path (or a loop): it is read there, and imports through the link
+    // are resolved to it. A folder linking out of the project is read below and reported.
+    const folder = dirname(path);
+    const real = realFolder(folder);
+    if (real !== join(realRoot, folder)) {
+      const inside = real === '' ? '' : relative(realRoot, real);
+      if (real !== '' && !inside.startsWith('..') && !isAbsolute(inside)) {
+        links.set(folder.split('\\').join('/'), inside.split('\\').join('/'));
+        continue;
+      }
+    }
     if (kept && !kept.has(path)) {
       // Never parsed or written: only its imports are looked at.
       let text = '';
@@ -71,5 +84,6 @@ export async function readProject(root: string, ignorePatterns: string[] = []): 
     files: new Map([...files].sort(([a], [b]) => a.localeCompare(b))),
     unreadable: unreadable.sort((a, b) => a.file.localeCompare(b.file)),
     ignored: ignored.sort((a, b) => a.file.localeCompare(b.file)),
+    links: [...links].map(([path, target]) => ({ path, target })).sort((a, b) => a.path.localeCompare(b.path)),
   };
 }

@@ -1,13 +1,13 @@
 /** One app's migration, from disk to result, without printing or writing: runs inline or in a worker thread. */
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, posix, resolve } from 'node:path';
 import { migrate, type MigrateOptions, type MigrationProgress, type MigrationReport } from '../transforms/index.js';
 import { readProject, type ReadProject } from './read-project.js';
 
 export interface AppJob {
   appRoot: string;
   /** Includes the workspace packages the app depends on (`dir` relative to the app root) and blockers other apps found in them. */
-  options: Omit<MigrateOptions, 'unreadable' | 'ignored' | 'onProgress'>;
+  options: Omit<MigrateOptions, 'unreadable' | 'ignored' | 'links' | 'onProgress'>;
   ignorePatterns: string[];
 }
 
@@ -32,6 +32,7 @@ export async function runApp(job: AppJob, progress?: { read(files: number): void
       kitVersion: installedVersion(job.appRoot, '@sveltejs/kit'),
       unreadable: project.unreadable,
       ignored: project.ignored,
+      links: project.links,
       onProgress: progress && ((state) => progress.update(project.files.size, state)),
     });
     const before = new Map([...files.keys()].filter((path) => project.files.has(path)).map((path) => [path, project.files.get(path)!]));
@@ -61,6 +62,7 @@ async function readAppAndPackages(job: AppJob): Promise<ReadProject> {
     for (const [path, text] of pkg.files) app.files.set(`${dir}/${path}`, text);
     app.unreadable.push(...pkg.unreadable.map((file) => ({ ...file, file: `${dir}/${file.file}` })));
     app.ignored.push(...pkg.ignored.map((file) => ({ ...file, file: `${dir}/${file.file}` })));
+    app.links.push(...pkg.links.map((link) => ({ path: `${dir}/${link.path}`, target: posix.normalize(`${dir}/${link.target}`) })));
   }
   return app;
 }

@@ -73,6 +73,22 @@ describe('writing', () => {
     expect(statSync(join(dir, 'src/lib/stores/cart.ts')).mode & 0o777).toBe(0o600);
   });
 
+  it('migrates a store module in a folder linked from inside the project, with its consumers', () => {
+    const dir = app('svelte5-ts-cart', { repo: false });
+    // src/lib is a link to lib-real, a folder of the app itself.
+    cpSync(join(dir, 'src/lib'), join(dir, 'lib-real'), { recursive: true });
+    rmSync(join(dir, 'src/lib'), { recursive: true });
+    symlinkSync('../lib-real', join(dir, 'src/lib'), 'dir');
+    const result = cli([dir]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toContain('1 store module found: 1 migrated, 0 blocked');
+    expect(readFileSync(join(dir, 'lib-real/stores/cart.ts'), 'utf8')).toContain("import { CART_CONTEXT } from '$lib/context-keys';");
+    expect(readFileSync(join(dir, 'lib-real/components/CartBadge.svelte'), 'utf8')).toContain('getCartContext()');
+    expect(readFileSync(join(dir, 'src/routes/cart/+page.svelte'), 'utf8')).toContain('getCartContext()');
+    expect(readFileSync(join(dir, 'lib-real/context-keys.ts'), 'utf8')).toBe("export const CART_CONTEXT = Symbol('cart');\n");
+    expect(cli([dir, '--dry']).stdout).toBe('');
+  });
+
   it('leaves alone a file that links outside the project, and what depends on it', async () => {
     const outside = mkdtempSync(join(tmpdir(), 'ssc-outside-'));
     temps.push(outside);

@@ -43,6 +43,11 @@ export interface MigrateOptions {
    */
   ignored?: IgnoredFile[];
   /**
+   * Folders that are links to another folder of the project (`src/lib` -> `lib-real`). Files are
+   * given under their real path only; imports through a link resolve to them.
+   */
+  links?: FolderLink[];
+  /**
    * Workspace packages the app depends on (a monorepo's shared `@acme/stores`). Their files are in
    * `files` under `dir`, relative to the app root (`../../packages/stores/src/cart.ts`); imports of
    * `name` resolve into them through the package's `exports`, `svelte`, `module` or `main` field.
@@ -64,6 +69,13 @@ export interface WorkspacePackage {
   name: string;
   /** Its folder relative to the app root, POSIX: `../../packages/stores`. */
   dir: string;
+}
+
+export interface FolderLink {
+  /** The linked folder, POSIX, relative to the app: `src/lib`. */
+  path: string;
+  /** The folder it links to: `lib-real`. */
+  target: string;
 }
 
 export interface IgnoredFile {

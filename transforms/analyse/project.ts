@@ -4,7 +4,7 @@
  */
 import { posix } from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
-import type { ContextStyle, MigrateOptions, ProjectFiles } from '../types.js';
+import type { ContextStyle, FolderLink, MigrateOptions, ProjectFiles } from '../types.js';
 import { ConfigError, readKitConfig } from './kit-config.js';
 import { packageOf, readPackages, type PackageInfo } from './workspace-packages.js';
 
@@ -31,6 +31,8 @@ export interface Project {
   subpathImports: SubpathImport[];
   /** Whether imports through `#lib` name the file's extension (`#lib/stores/cart.ts`). */
   extensionsInLibImports: boolean;
+  /** Folders linking to another folder of the project, longest first: imports through them reach the real files. */
+  links: FolderLink[];
   aliases: Alias[];
   typescript: boolean;
   svelteMajor: number;
@@ -85,9 +87,12 @@ export function discoverProject(files: ProjectFiles, options: MigrateOptions): P
     svelteMajor: declared?.[0] ?? svelteVersion?.[0] ?? 5,
     svelteVersion,
     contextStyle: options.contextStyle ?? 'key-module',
-    keyModule: normalise(options.keyModule ?? `${libDir}/context-keys.${extension}`),
+    // Through a linked folder, the key module is the file at its real path.
+    keyModule: realPath(normalise(options.keyModule ?? `${libDir}/context-keys.${extension}`), options.links ?? []),
     rootLayout: `${routesDir}/+layout.svelte`,
     packages: readPackages(files, options.packages ?? []),
+    // A link into one of its own parents (`src/lib/loop` -> `src`) is a loop: nothing is reached through it.
+    links: (options.links ?? []).filter((link) => !link.path.startsWith(`${link.target}/`)).sort((a, b) => b.path.length - a.path.length),
   };
 }
 
@@ -105,6 +110,12 @@ export function keyModuleProblem(path: string, where?: { srcDir: string; routesD
   if (where && !normalised.startsWith(`${where.srcDir}/`)) return `--key-module ${path} is outside the app's source (${where.srcDir}/)`;
   if (where && normalised.startsWith(`${where.routesDir}/`)) return `--key-module ${path} is inside the routes folder (${where.routesDir}/), where every module is a route; put it in the lib folder`;
   return undefined;
+}
+
+/** `src/lib/x.ts` as `lib-real/x.ts` when `src/lib` links to `lib-real`. */
+function realPath(path: string, links: FolderLink[]): string {
+  const link = [...links].sort((a, b) => b.path.length - a.path.length).find((candidate) => path.startsWith(`${candidate.path}/`));
+  return link ? link.target + path.slice(link.path.length) : path;
 }
 
 /** One entry of package.json `imports`: `#lib/*` -> `src/lib/*` (project-relative), conditions resolved. */

@@ -27,7 +27,22 @@ export function resolveImport(specifier: string, importer: string, project: Proj
   const target = ownLib ?? subpathImportTarget(specifier, project) ?? aliasTarget(specifier, project) ?? (specifier.startsWith('.') ? posix.join(posix.dirname(importer), specifier) : undefined);
   // Paths above the app root are files only inside a workspace package.
   if (target === undefined || (target.startsWith('..') && !packageOf(project.packages, target))) return undefined;
-  return probe(posix.normalize(target), files);
+  const normalised = posix.normalize(target);
+  return probe(normalised, files) ?? (throughLink(normalised, project) && probe(throughLink(normalised, project)!, files));
+}
+
+/** `src/lib/cart` as `lib-real/cart` when `src/lib` links to `lib-real`. */
+function throughLink(path: string, project: Project): string | undefined {
+  const link = project.links.find((candidate) => path === candidate.path || path.startsWith(`${candidate.path}/`));
+  return link && link.target + path.slice(link.path.length);
+}
+
+/** `lib-real/cart.ts` as the app names it, `src/lib/cart.ts`, when `src/lib` links to `lib-real` (and only to reach the lib folder). */
+function throughLinkBack(path: string, project: Project): string {
+  const inLib = (candidate: string) => candidate.startsWith(`${project.libDir}/`);
+  if (inLib(path)) return path;
+  const link = project.links.find((candidate) => path.startsWith(`${candidate.target}/`) && inLib(candidate.path + path.slice(candidate.target.length)));
+  return link ? link.path + path.slice(link.target.length) : path;
 }
 
 const ASSET_QUERY = /^(?:raw|url|inline|worker|sharedworker|no-inline)(?:&|$)/;
@@ -77,10 +92,11 @@ function probe(base: string, files: ProjectFiles): string | undefined {
  * How `fromFile` should import `targetFile`: by the package's name from outside a workspace
  * package, through `$lib` when the target is in the lib folder, else relatively.
  */
-export function importSpecifier(fromFile: string, targetFile: string, project: Project, files: ProjectFiles): string {
+export function importSpecifier(fromFile: string, linkedTarget: string, project: Project, files: ProjectFiles): string {
+  const targetFile = throughLinkBack(linkedTarget, project);
   const pkg = packageOf(project.packages, targetFile);
   if (pkg && packageOf(project.packages, fromFile) !== pkg) {
-    const named = candidateSpecifiers(targetFile, pkg).find((specifier) => resolveImport(specifier, fromFile, project, files) === targetFile);
+    const named = candidateSpecifiers(targetFile, pkg).find((specifier) => resolveImport(specifier, fromFile, project, files) === linkedTarget);
     if (named) return named;
   }
   const withoutExtension = targetFile
