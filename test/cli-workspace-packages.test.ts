@@ -110,7 +110,7 @@ describe('workspace packages shared by several apps', () => {
     }
     // The other app names the place in admin, relative to its own root.
     const shopBlocker = shop.storeModules.find((module: { file: string }) => module.file.endsWith('user.ts')).blockers[0];
-    expect(shopBlocker).toEqual(expect.objectContaining({ file: '../admin/src/hooks.server.ts', line: 1, column: 10 }));
+    expect(shopBlocker).toEqual(expect.objectContaining({ file: '../admin/src/hooks.server.ts', line: 4, column: 2 }));
     const after = await readTree(root);
     expect(after.get('packages/stores/src/user.ts')).toBe(before.get('packages/stores/src/user.ts'));
     expect(after.get('packages/stores/src/index.ts')).toBe(before.get('packages/stores/src/index.ts'));

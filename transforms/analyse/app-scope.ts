@@ -1,7 +1,8 @@
 /**
  * The app's own code: what the migration may edit. Everything under the app's source, lib and
- * routes folders (`src/`, or as configured), except code kept there as data (a nested project with
- * a SvelteKit or Vite config of its own, snapshot, fixture and mock folders), and whatever that code imports
+ * routes folders (`src/`, or as configured) and in the sources of the workspace packages it depends
+ * on, except code kept there as data (a nested project with a SvelteKit or Vite config of its own,
+ * snapshot, fixture and mock folders), and whatever that code imports
  * (a workspace package, a shared folder). A `content/` tree of tutorial apps, scripts and test
  * folders beside `src/`, or anything the app does not import, is never edited; the verify phase
  * still reads their imports, so a store module they use is held back instead of broken.
@@ -20,7 +21,9 @@ export function appScope(index: SourceIndex): Set<string> {
   const nestedApps = nestedAppFolders([...index.files.keys()]);
   const isData = (path: string) => path.split('/').slice(0, -1).some((folder) => DATA_FOLDERS.has(folder)) || nestedApps.some((folder) => path.startsWith(`${folder}/`));
   const isCode = (path: string) => isScriptPath(path) || isComponentPath(path);
-  const isOwnSource = (path: string) => [srcDir, libDir, routesDir].some((folder) => path.startsWith(`${folder}/`));
+  // The workspace packages the app depends on are read with it: their sources are its code too.
+  const sourceFolders = [srcDir, libDir, routesDir, ...index.project.packages.map((pkg) => pkg.sourceDir)];
+  const isOwnSource = (path: string) => sourceFolders.some((folder) => path.startsWith(`${folder}/`));
   const scope = new Set([...index.files.keys()].filter((path) => isOwnSource(path) && isCode(path) && !isData(path)));
   // What the app's code imports is the app's code too.
   const queue = [...scope];
