@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The command line: flags -> options -> migrate() -> diff, or write; then the report. */
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join, posix, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -84,6 +84,8 @@ async function run(dir: string, options: CliOptions): Promise<void> {
   if (options.json && options.print) usageError('--json and --print both want stdout; choose one');
   const keyModuleRefused = options.keyModule === undefined ? undefined : keyModuleProblem(options.keyModule);
   if (keyModuleRefused) usageError(keyModuleRefused);
+  const manifestError = await malformedManifest(root);
+  if (manifestError) usageError(manifestError);
   const apps = await findApps(root);
   if (apps.length === 0) usageError(`no SvelteKit app under ${dir} (a package.json that depends on @sveltejs/kit, next to a svelte.config.* or a vite.config.* using sveltekit())`);
   const rootConfig = await readConfigOrExit(root);
@@ -224,6 +226,18 @@ function refuseOverUncommittedWork(root: string): void {
       'Commit or stash them first so that the migration can be reviewed and undone, or run with --force (or --dry to only look).\n',
   );
   process.exit(EXIT_USAGE);
+}
+
+/** `package.json: …` when the folder's package.json exists but is not JSON: that, not "no SvelteKit app", is what to fix. */
+async function malformedManifest(folder: string): Promise<string | undefined> {
+  const text = await readFile(join(folder, 'package.json'), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (error) {
+    return `${join(folder, 'package.json')} is not valid JSON (${(error as Error).message}); fix it and run again`;
+  }
 }
 
 function usageError(message: string): never {

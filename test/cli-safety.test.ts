@@ -278,6 +278,14 @@ describe('monorepos', () => {
     expect(document.apps.map((app: { root: string }) => app.root)).toEqual(['sites/store']);
   });
 
+  it('says that a malformed package.json is malformed, exit 2', () => {
+    const dir = app('svelte5-ts-cart', { repo: false });
+    writeFileSync(join(dir, 'package.json'), '{ "name": "shop", }\n');
+    const result = cli([dir, '--dry']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('package.json is not valid JSON');
+  });
+
   it('says so when there is no SvelteKit app', () => {
     const empty = mkdtempSync(join(tmpdir(), 'ssc-empty-'));
     temps.push(empty);
