@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The command line: flags -> options -> migrate() -> diff, or write; then the report. */
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join, posix, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -11,7 +12,7 @@ import { findApps, type AppFolder } from './find-apps.js';
 import { runApp, type AppJob, type AppRun } from './run-app.js';
 import { mergeChanges, shareBlockers, type RootChange } from './shared-packages.js';
 import { colourReport, Progress } from './terminal.js';
-import { writeFilesAtomically } from './write-files.js';
+import { interruptedExitCode, JOURNAL, recoverInterruptedWrite, writeTransaction, WriteError } from './write-transaction.js';
 import { unifiedDiff } from './unified-diff.js';
 
 const EXIT_OK = 0;
@@ -86,6 +87,12 @@ async function run(dir: string, options: CliOptions): Promise<void> {
   if (keyModuleRefused) usageError(keyModuleRefused);
   const manifestError = await malformedManifest(root);
   if (manifestError) usageError(manifestError);
+  // A run that died while writing left a journal: put its files back before reading anything.
+  if (existsSync(join(root, JOURNAL))) {
+    if (options.dry) usageError(`an earlier run was interrupted while writing (${JOURNAL}); run without --dry once to put its files back`);
+    const recovered = recoverInterruptedWrite(root);
+    if (recovered) process.stderr.write(`svelte-store-context: ${recovered}\n`);
+  }
   const apps = await findApps(root);
   if (apps.length === 0) usageError(`no SvelteKit app under ${dir} (a package.json that depends on @sveltejs/kit, next to a svelte.config.* or a vite.config.* using sveltekit())`);
   const rootConfig = await readConfigOrExit(root);
@@ -94,7 +101,7 @@ async function run(dir: string, options: CliOptions): Promise<void> {
   const jobs = await Promise.all(apps.map(async (app) => appJob(root, app, options, { ...rootConfig, ...(app.dir === '.' ? {} : await readConfigOrExit(join(root, app.dir))) })));
   const runs = await migrateApps(apps.map((app) => app.dir), jobs, options.cpus);
   const results: AppResult[] = runs.map((run, i) => (run.ok ? { app: apps[i]!.dir, report: run.report } : usageError(run.message)));
-  await emitChanges(root, apps, runs, options);
+  const written = await emitChanges(root, apps, runs, options);
 
   const failed = ({ report }: AppResult) =>
     report.errors.length > 0 || (options.failOnError && report.storeModules.some((module) => module.status === 'blocked'));
@@ -105,8 +112,9 @@ async function run(dir: string, options: CliOptions): Promise<void> {
   }
   for (const { app, report } of results) process.stderr.write(`${colourReport(`${apps.length > 1 ? `== ${app} ==\n` : ''}${formatReport(report)}`)}\n`);
   const annotated = options.annotate || Boolean(rootConfig.annotate);
+  if (written !== undefined) process.stderr.write(written === 0 ? 'Nothing was written.\n' : `Wrote ${written} file${written === 1 ? '' : 's'}.\n`);
   process.stderr.write(nextSteps(results.map(({ report }) => report), options.dry, annotated));
-  process.exitCode = exitCode;
+  process.exitCode = interruptedExitCode() ?? exitCode;
 }
 
 interface AppResult {
@@ -187,7 +195,8 @@ async function runInWorkers(jobs: AppJob[], cpus: number): Promise<AppRun[]> {
 }
 
 /** Every changed file once, with paths relative to the given dir: printed, or written. */
-async function emitChanges(root: string, apps: AppFolder[], runs: AppRun[], options: CliOptions): Promise<void> {
+/** Returns how many files were written (undefined for a dry run). */
+async function emitChanges(root: string, apps: AppFolder[], runs: AppRun[], options: CliOptions): Promise<number | undefined> {
   let changes: RootChange[];
   try {
     changes = mergeChanges(apps.map((app) => app.dir), runs.filter((run) => run.ok));
@@ -197,12 +206,13 @@ async function emitChanges(root: string, apps: AppFolder[], runs: AppRun[], opti
   }
   if (options.print) for (const { path, after } of changes) process.stdout.write(`==> ${path} <==\n${after}${after.endsWith('\n') ? '' : '\n'}`);
   else if (options.dry && !options.json) for (const { path, before, after } of changes) process.stdout.write(unifiedDiff(path, before, after));
-  if (options.dry) return;
+  if (options.dry) return undefined;
   try {
-    const created = new Set(changes.filter((change) => change.created).map((change) => change.path));
-    await writeFilesAtomically(root, new Map(changes.map((change) => [change.path, change.after])), created);
+    return await writeTransaction(root, changes.map(({ path, before, after, created }) => ({ path, before: created ? undefined : before, after })));
   } catch (error) {
-    process.stderr.write(`svelte-store-context: ${(error as Error).message}\n`);
+    if (!(error instanceof WriteError)) throw error;
+    process.stderr.write(`svelte-store-context: ${error.message}\n`);
+    for (const path of error.restored) process.stderr.write(`  restored ${path}\n`);
     process.exit(EXIT_FILE_ERRORS);
   }
 }
