@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatReport, keyModuleProblem, type ContextStyle, type MigrateOptions, type MigrationReport } from '../transforms/index.js';
 import { CONTEXT_STYLES, readConfig } from './config.js';
-import { uncommittedChanges } from './git-safety.js';
+import { workTreeState } from './git-safety.js';
 import { findApps, type AppFolder } from './find-apps.js';
 import { runApp, type AppJob, type AppRun } from './run-app.js';
 import { mergeChanges, shareBlockers, type RootChange } from './shared-packages.js';
@@ -225,12 +225,18 @@ async function readConfigOrExit(folder: string): Promise<MigrateOptions> {
   }
 }
 
-/** Without --dry or --force, a dirty git working tree is a refusal: the user must be able to review and undo. */
+/**
+ * Without --dry or --force, a dirty git working tree is a refusal: the user must be able to review
+ * and undo. So is a work tree git cannot report on: the guard fails closed.
+ */
 function refuseOverUncommittedWork(root: string): void {
-  const dirty = uncommittedChanges(root);
-  if (!dirty || dirty.length === 0) return;
-  const listed = dirty.slice(0, 10).map((file) => `  ${file}`).join('\n');
-  const more = dirty.length > 10 ? `\n  … and ${dirty.length - 10} more` : '';
+  const state = workTreeState(root);
+  if (state.kind === 'unknown') {
+    usageError(`cannot tell whether the git working tree has uncommitted changes, so nothing is written:\n  ${state.message.split('\n').join('\n  ')}\nFix that, or run with --force to write anyway (or --dry to only look).`);
+  }
+  if (state.kind !== 'uncommitted') return;
+  const listed = state.files.slice(0, 20).map((file) => `  ${file}`).join('\n');
+  const more = state.files.length > 20 ? `\n  … and ${state.files.length - 20} more` : '';
   process.stderr.write(
     `svelte-store-context: the git working tree has uncommitted changes:\n${listed}${more}\n` +
       'Commit or stash them first so that the migration can be reviewed and undone, or run with --force (or --dry to only look).\n',

@@ -58,6 +58,47 @@ describe('git safety', () => {
     expect(cli([dir, '--dry']).status).toBe(0);
   });
 
+  it('lists at most 20 uncommitted files, then a count', () => {
+    const dir = app();
+    for (let i = 0; i < 25; i++) writeFileSync(join(dir, `src/lib/draft${i}.ts`), `export const draft = ${i};\n`);
+    const result = cli([dir]);
+    expect(result.status).toBe(2);
+    expect(result.stderr.match(/^ {2}src\/lib\/draft\d+\.ts$/gm)).toHaveLength(20);
+    expect(result.stderr).toContain('… and 5 more');
+  });
+
+  // Inside a git work tree, a git that cannot answer is a refusal, with git's own words: local
+  // edits are never overwritten because the guard could not look.
+  const refusesWithoutGitAnswer = async (dir: string, expected: RegExp, env?: NodeJS.ProcessEnv) => {
+    writeFileSync(join(dir, 'src/lib/notes.ts'), 'export const draft = 1;\n');
+    const before = await readTree(dir);
+    const result = spawnSync(process.execPath, [BIN, dir], { encoding: 'utf8', env: env ?? process.env });
+    expect(result.status, result.stderr).toBe(2);
+    expect(result.stderr).toContain('cannot tell whether the git working tree has uncommitted changes');
+    expect(result.stderr).toMatch(expected);
+    expect(result.stderr).toContain('--force');
+    expect(await readTree(dir)).toEqual(before);
+    expect(spawnSync(process.execPath, [BIN, dir, '--dry'], { encoding: 'utf8', env: env ?? process.env }).status).toBe(0);
+  };
+
+  it('fails closed in a repository owned by another user (git: dubious ownership)', async () => {
+    const dir = app();
+    spawnSync('chown', ['-R', '65534:65534', join(dir, '.git')]);
+    spawnSync('chown', ['65534:65534', dir]);
+    await refusesWithoutGitAnswer(dir, /dubious ownership/);
+  });
+
+  it('fails closed with a corrupt .git/HEAD', async () => {
+    const dir = app();
+    writeFileSync(join(dir, '.git/HEAD'), 'garbage\n');
+    await refusesWithoutGitAnswer(dir, /not a git repository|HEAD/);
+  });
+
+  it('fails closed when git is not installed', async () => {
+    const dir = app();
+    await refusesWithoutGitAnswer(dir, /git is not installed/, { ...process.env, PATH: '/nonexistent' });
+  });
+
   it('writes in a directory outside any git repository', async () => {
     const dir = app('svelte5-ts-cart', { repo: false });
     expect(cli([dir]).status).toBe(0);
