@@ -93,19 +93,24 @@ async function run(dir: string, options: CliOptions): Promise<void> {
     const recovered = recoverInterruptedWrite(root);
     if (recovered) process.stderr.write(`svelte-store-context: ${recovered}\n`);
   }
-  const apps = await findApps(root);
+  const { apps, skippedLinks } = await findApps(root);
+  for (const link of skippedLinks) process.stderr.write(`svelte-store-context: skipped ${link.path}: links outside ${dir} (${link.target})\n`);
   if (apps.length === 0) usageError(`no SvelteKit app under ${dir} (a package.json that depends on @sveltejs/kit, next to a svelte.config.* or a vite.config.* using sveltekit())`);
   const rootConfig = await readConfigOrExit(root);
   if (!options.dry && !options.force) refuseOverUncommittedWork(root);
 
   const jobs = await Promise.all(apps.map(async (app) => appJob(root, app, options, { ...rootConfig, ...(app.dir === '.' ? {} : await readConfigOrExit(join(root, app.dir))) })));
   const runs = await migrateApps(apps.map((app) => app.dir), jobs, options.cpus);
-  const results: AppResult[] = runs.map((run, i) => (run.ok ? { app: apps[i]!.dir, report: run.report } : usageError(run.message)));
+  // An app the run cannot read (its configuration, say) is named and left out; the others go on.
+  const refused = runs.flatMap((run, i) => (run.ok ? [] : [{ app: apps[i]!.dir, message: run.message }]));
+  if (refused.length === runs.length) usageError(refused.length === 1 ? refused[0]!.message : refused.map(({ app, message }) => `${app}: ${message}`).join('\n'));
+  for (const { app, message } of refused) process.stderr.write(`svelte-store-context: ${app}: ${message}; this app is left as it is\n`);
+  const results: AppResult[] = runs.flatMap((run, i) => (run.ok ? [{ app: apps[i]!.dir, report: run.report }] : []));
   const written = await emitChanges(root, apps, runs, options);
 
   const failed = ({ report }: AppResult) =>
     report.errors.length > 0 || (options.failOnError && report.storeModules.some((module) => module.status === 'blocked'));
-  const exitCode = results.some(failed) ? EXIT_FILE_ERRORS : EXIT_OK;
+  const exitCode = refused.length > 0 ? EXIT_USAGE : results.some(failed) ? EXIT_FILE_ERRORS : EXIT_OK;
   if (options.json) {
     const document = { schemaVersion: JSON_SCHEMA_VERSION, dry: options.dry, exitCode, apps: results.map(({ app, report }) => ({ root: app, ...report })) };
     process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);

@@ -8,9 +8,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
+import picomatch from 'picomatch';
 import { glob } from 'tinyglobby';
 import type { WorkspacePackage } from '../transforms/index.js';
 import { viteConfigCallsSvelteKit } from '../transforms/analyse/kit-config.js';
+import { walk } from './walk.js';
 
 const ALWAYS_SKIPPED = ['**/node_modules/**', '**/.svelte-kit/**', '**/build/**', '**/dist/**', '**/.git/**'];
 
@@ -21,14 +23,23 @@ export interface AppFolder {
   packages: WorkspacePackage[];
 }
 
-/** The apps under `root`, sorted by folder. */
-export async function findApps(root: string): Promise<AppFolder[]> {
-  if (await isSvelteKitApp(root)) return [{ dir: '.', packages: [] }];
+export interface FoundApps {
+  apps: AppFolder[];
+  /** Linked folders under the root (outside every app) that point out of it: not followed, reported. */
+  skippedLinks: Array<{ path: string; target: string }>;
+}
+
+/** The apps under `root`, sorted by folder. Links are never followed out of `root`. */
+export async function findApps(root: string): Promise<FoundApps> {
+  if (await isSvelteKitApp(root)) return { apps: [{ dir: '.', packages: [] }], skippedLinks: [] };
   const workspaces = await workspacePatterns(root);
   const configNames = ['svelte.config.{js,mjs,ts}', 'vite.config.{js,ts,mjs,mts}'];
-  const searched = (workspaces.length > 0 ? workspaces.map((pattern) => pattern.replace(/\/+$/, '')) : ['**']).flatMap((folder) => configNames.map((name) => `${folder}/${name}`));
+  const searched = picomatch((workspaces.length > 0 ? workspaces.map((pattern) => pattern.replace(/\/+$/, '')) : ['**']).flatMap((folder) => configNames.map((name) => `${folder}/${name}`)));
   const ignore = [...ALWAYS_SKIPPED, ...(await gitignorePatterns(root))];
-  const configs = await glob(searched, { cwd: root, ignore, dot: false });
+  const isIgnored = picomatch(ignore);
+  // A folder is skipped when what would be inside it is ignored.
+  const walked = walk(root, (folder) => isIgnored(`${folder}/-`));
+  const configs = walked.files.filter((path) => searched(path));
   const kitFolders = new Set<string>();
   for (const folder of new Set(configs.map((config) => dirname(config)))) {
     if (await isSvelteKitApp(join(root, folder))) kitFolders.add(folder);
@@ -38,9 +49,12 @@ export async function findApps(root: string): Promise<AppFolder[]> {
   const dependedOnByOthers = new Set([...members.values()].flatMap((member) => member.dependencies));
   const apps = [...kitFolders].filter((dir) => ![...members].some(([name, member]) => member.dir === dir && dependedOnByOthers.has(name)));
   const packages = new Map([...members].filter(([, member]) => !apps.includes(member.dir)));
-  return Promise.all(
-    apps.sort().map(async (dir) => ({ dir, packages: packagesOfApp(dependencyNames(await readJson(join(root, dir, 'package.json'))), packages) })),
-  );
+  // Links inside an app are the app's own run's to report.
+  const skippedLinks = walked.linksOut.filter((link) => !apps.some((dir) => link.path.startsWith(`${dir}/`)));
+  return {
+    apps: await Promise.all(apps.sort().map(async (dir) => ({ dir, packages: packagesOfApp(dependencyNames(await readJson(join(root, dir, 'package.json'))), packages) }))),
+    skippedLinks,
+  };
 }
 
 interface WorkspaceMember {
@@ -52,7 +66,7 @@ interface WorkspaceMember {
 async function workspaceMembers(root: string, workspaces: string[], ignore: string[]): Promise<Map<string, WorkspaceMember>> {
   const found = new Map<string, WorkspaceMember>();
   if (workspaces.length === 0) return found;
-  const manifests = await glob(workspaces.map((pattern) => `${pattern.replace(/\/+$/, '')}/package.json`), { cwd: root, ignore, dot: false });
+  const manifests = await glob(workspaces.map((pattern) => `${pattern.replace(/\/+$/, '')}/package.json`), { cwd: root, ignore, dot: false, followSymbolicLinks: false });
   for (const manifestPath of manifests.sort()) {
     const manifest = await readJson(join(root, manifestPath));
     if (typeof manifest?.name !== 'string' || found.has(manifest.name)) continue;

@@ -234,6 +234,25 @@ describe('monorepos', () => {
     return root;
   }
 
+  it('never follows a link out of the folder it is given, and says so once', () => {
+    const root = workspace();
+    // A link to / would make a walk that follows it read the whole machine.
+    symlinkSync('/', join(root, 'apps/everything'));
+    const result = cli([root, '--json', '--dry']);
+    expect(result.status, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).apps.map((app: { root: string }) => app.root)).toEqual(['apps/admin', 'apps/shop']);
+    expect(result.stderr.match(/skipped apps\/everything: links outside/g)).toHaveLength(1);
+  });
+
+  it('names an app whose configuration cannot be read, and migrates the others', () => {
+    const root = workspace();
+    writeFileSync(join(root, 'apps/admin/svelte.config.js'), 'export default { kit: { files: { routes: process.env.ROUTES } } };\n');
+    const result = cli([root, '--json', '--dry']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/apps\/admin: svelte\.config\.js \(kit\): `files\.routes` is not a plain string.*; this app is left as it is/);
+    expect(JSON.parse(result.stdout).apps.map((app: { root: string }) => app.root)).toEqual(['apps/shop']);
+  });
+
   it('finds every app in the workspaces, migrates each and groups the results per app', () => {
     const root = workspace();
     const result = cli([root, '--json', '--dry']);
