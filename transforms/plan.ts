@@ -37,16 +37,9 @@ export interface BarrelUse {
 
 /**
  * An import of a stateful export used only as a type (`import type { cart }`, or a value import
- * only read by `typeof cart`): it becomes the context's type, `CartContext['cart']`.
+ * only read by `typeof cart`), in any script: it becomes the context's type, `CartContext['cart']`.
  */
-export interface TypeUse {
-  plan: ModulePlan;
-  file: ParsedFile;
-  script: Script;
-  statement: ImportStatement;
-  name: ImportedName;
-  bundleKey: string;
-}
+export type TypeUse = ConsumerUse;
 
 export interface ModulePlan {
   module: StoreModule;
