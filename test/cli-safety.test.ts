@@ -8,7 +8,6 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rm
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { migrate } from '../transforms/index.js';
 import { readProject } from '../bin/read-project.js';
 import { copyToTemp, FIXTURES, readTree } from './helpers.js';
 

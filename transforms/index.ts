@@ -7,7 +7,6 @@
  */
 import picomatch from 'picomatch';
 import { discoverProject, svelteRange, type Project } from './analyse/project.js';
-import type { Node } from '@babel/types';
 import type { ParsedFile, Script } from './analyse/parse.js';
 import { replaceTypeSpecifiers, typeUseEdits, type TypeUseEdits } from './edit/type-uses.js';
 import { SourceIndex } from './analyse/source-index.js';

@@ -32,7 +32,6 @@ export interface TypeUseEdits {
 
 /** The edits the type uses of one script need; the caller applies them. */
 export function typeUseEdits(editor: ScriptEditor, uses: TypeUse[]): TypeUseEdits {
-  const { style } = editor;
   const typeLocals = new Map<ModulePlan, string>();
   const taken = new Set<string>();
   const typeLocal = (plan: ModulePlan): string => {
