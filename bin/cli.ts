@@ -46,7 +46,7 @@ const program = new Command()
   .description('Move module-scoped Svelte stores into per-request component context, so SvelteKit SSR stops sharing state between users.')
   .argument('[dir]', 'root of a SvelteKit app, or of a monorepo holding several', '.')
   .option('-d, --dry', 'write nothing; print a unified diff of every change (`git apply` accepts it)', false)
-  .option('-p, --print', 'print the whole new content of every changed file', false)
+  .option('-p, --print', 'print the whole new content of every changed file; writes nothing, like --dry', false)
   .option('--json', 'print one JSON document (the report, schema version 1) on stdout and nothing else there', false)
   .option('-f, --force', 'write even when the git working tree has uncommitted changes', false)
   .option('--factory <name@module>', 'a store factory to recognise, e.g. persisted@svelte-persisted-store (repeatable)', collect, [] as string[])
@@ -83,6 +83,8 @@ async function run(dir: string, options: CliOptions): Promise<void> {
   const root = resolve(dir);
   if (!(await stat(root).catch(() => undefined))?.isDirectory()) usageError(`${dir} is not a directory`);
   if (options.json && options.print) usageError('--json and --print both want stdout; choose one');
+  // Printing is for looking: it never writes (a print that also wrote would surprise).
+  if (options.print) options.dry = true;
   const keyModuleRefused = options.keyModule === undefined ? undefined : keyModuleProblem(options.keyModule);
   if (keyModuleRefused) usageError(keyModuleRefused);
   const manifestError = await malformedManifest(root);

@@ -387,11 +387,14 @@ describe('scripting', () => {
     expect(cli([app('blocked-server-uses'), '--dry', '--fail-on-error']).status).toBe(1);
   });
 
-  it('--print prints the whole new content of changed files', () => {
+  it('--print prints the whole new content of changed files, and writes nothing', async () => {
     const dir = app();
-    const result = cli([dir, '--print', '--dry']);
+    const before = await readTree(dir);
+    const result = cli([dir, '--print']);
+    expect(result.status).toBe(0);
     expect(result.stdout).toContain("==> src/lib/context-keys.ts <==\nexport const CART_CONTEXT = Symbol('cart');\n");
     expect(result.stdout).toContain('export function getCartContext(): CartContext {');
+    expect(await readTree(dir)).toEqual(before);
   });
 });
 
