@@ -102,9 +102,8 @@ export async function writeTransaction(root: string, changes: PlannedChange[]): 
     }
     throw error instanceof WriteError ? error : new WriteError(`${(error as Error).message}; nothing was written`);
   } finally {
-    // Staging's handlers stay for the rest of the run once the files are written, so that a signal
-    // that came during the commit (delivered whenever the event loop next polls) is not lost.
-    if (phase === 'staging') for (const signal of signals) process.off(signal, onSignal);
+    // A signal after this point gets its default: the files are all written by then.
+    for (const signal of signals) process.off(signal, onSignal);
   }
   return targets.length;
 }
