@@ -36,15 +36,29 @@ interface AppCase {
 
 const name = (app: AppCase) => [app.app, ...(app.flags ?? [])].join(' ');
 
+/** Two signed-in users with carts, and an anonymous visitor. */
+const SHOPPERS: AppUser[] = [
+  { cookie: 'alice', markers: ['Alice Anderson', 'Alice-book'] },
+  { cookie: 'bob', markers: ['Bob Brown', 'Bob-lamp'] },
+  { markers: [] },
+];
+
+/** Users taking turns between `/` and `/about`, where the root layout writes state on every page. */
+const ALTERNATING_VISITS: AppCase['visits'] = ({ alice, bob, anonymous }) => [
+  { user: alice, path: '/', showsOwnData: true },
+  { user: anonymous, path: '/about', showsOwnData: false },
+  { user: bob, path: '/about', showsOwnData: true },
+  { user: anonymous, path: '/', showsOwnData: false },
+  { user: alice, path: '/about', showsOwnData: true },
+  { user: bob, path: '/', showsOwnData: true },
+  { user: anonymous, path: '/about', showsOwnData: false },
+];
+
 const APPS: AppCase[] = [
   {
     app: 'e2e-svelte5-ts',
     tsconfig: 'tsconfig.json',
-    users: [
-      { cookie: 'alice', markers: ['Alice Anderson', 'Alice-book'] },
-      { cookie: 'bob', markers: ['Bob Brown', 'Bob-lamp'] },
-      { markers: [] },
-    ],
+    users: SHOPPERS,
     // The root layout writes the user and the saved cart from layout data on every page.
     visits: ({ alice, bob, anonymous }) => [
       { user: alice, path: '/', showsOwnData: true },
@@ -82,15 +96,7 @@ const APPS: AppCase[] = [
       flags,
       tsconfig: 'tsconfig.json',
       users: [{ cookie: 'alice', markers: ['Alice Anderson'] }, { cookie: 'bob', markers: ['Bob Brown'] }, { markers: [] }],
-      visits: ({ alice, bob, anonymous }) => [
-        { user: alice, path: '/', showsOwnData: true },
-        { user: anonymous, path: '/about', showsOwnData: false },
-        { user: bob, path: '/about', showsOwnData: true },
-        { user: anonymous, path: '/', showsOwnData: false },
-        { user: alice, path: '/about', showsOwnData: true },
-        { user: bob, path: '/', showsOwnData: true },
-        { user: anonymous, path: '/about', showsOwnData: false },
-      ],
+      visits: ALTERNATING_VISITS,
       // Each request renders one page, so its own count is 1.
       carriedOver: /Views this visit: (?!1\.)\d+/,
       checksClean: true,
@@ -105,20 +111,8 @@ const APPS: AppCase[] = [
     app: 'e2e-kit3-ts',
     node: NODE_24,
     tsconfig: 'tsconfig.json',
-    users: [
-      { cookie: 'alice', markers: ['Alice Anderson', 'Alice-book'] },
-      { cookie: 'bob', markers: ['Bob Brown', 'Bob-lamp'] },
-      { markers: [] },
-    ],
-    visits: ({ alice, bob, anonymous }) => [
-      { user: alice, path: '/', showsOwnData: true },
-      { user: anonymous, path: '/about', showsOwnData: false },
-      { user: bob, path: '/about', showsOwnData: true },
-      { user: anonymous, path: '/', showsOwnData: false },
-      { user: alice, path: '/about', showsOwnData: true },
-      { user: bob, path: '/', showsOwnData: true },
-      { user: anonymous, path: '/about', showsOwnData: false },
-    ],
+    users: SHOPPERS,
+    visits: ALTERNATING_VISITS,
     // Each request renders one page, so its own count is 1.
     carriedOver: /Pages rendered this visit: (?!1\.)\d+/,
     checksClean: true,
