@@ -66,7 +66,7 @@ export async function writeTransaction(root: string, changes: PlannedChange[]): 
 
   const removeTemps = () => {
     for (const target of targets) rmSync(target.temp, { force: true });
-    for (const folder of createdFolders.reverse()) tryRemoveEmptyFolder(folder);
+    for (const folder of [...createdFolders].reverse()) tryRemoveEmptyFolder(folder);
   };
   const onSignal = (signal: NodeJS.Signals) => {
     if (phase !== 'staging') {

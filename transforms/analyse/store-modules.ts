@@ -304,7 +304,7 @@ export function runsOutsideComponents(path: string): boolean {
     /^\+server\.[jt]s$/.test(file) ||
     /\.server\.[jt]s$/.test(file) ||
     path.includes('/server/') ||
-    /\.(?:test|spec)\.[cm]?[jt]s$/.test(file) ||
+    isTestFile(path) ||
     /(?:^|\/)service-worker(?:\/index)?\.[jt]s$/.test(path)
   );
 }
