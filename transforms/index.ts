@@ -19,10 +19,13 @@ import { addContextKeys } from './edit/key-module.js';
 import { annotateBlockers } from './edit/annotate.js';
 import { initInRootLayout } from './edit/root-layout.js';
 import { insertAfterImports } from './edit/script-edits.js';
-import { blockDependentsOfBlocked, initOrder, isMigrating, planMigration, whyNotParsed, type ConsumerUse, type ModulePlan, type TypeUse } from './plan.js';
+import { blockDependentsOfBlocked, initOrder, isMigrating, planMigration, whyNotParsed, type ConsumerUse, type ModulePlan, type Plan, type TypeUse } from './plan.js';
 import { verifyMigration } from './verify/index.js';
+import { analyseLeaks } from './analyse/leaks.js';
+import { serverRendering, type ServerRendering } from './analyse/server-rendering.js';
+import { findStoreModules } from './analyse/store-modules.js';
 import { buildReport } from './report.js';
-import type { MigrateOptions, MigrationResult, ProjectFiles } from './types.js';
+import type { LeakReport, MigrateOptions, MigrationResult, ProjectFiles, StateReport } from './types.js';
 
 export { MigrationError } from './errors.js';
 export { formatReport } from './report.js';
@@ -46,6 +49,9 @@ export function migrate(files: ProjectFiles | Record<string, string>, options: M
     isIncluded: pathFilter(options.include, options.exclude),
     sharedBlockers: options.sharedBlockers,
   });
+  const rendering = serverRendering(index);
+  const state = analyseLeaks(index, [...plan.modules.map((module) => module.module), ...plan.constantOnly], rendering);
+  if (!options.all) skipWhatCannotLeak(plan, state, rendering, Boolean(options.onlyLeaks));
   blockOnUnparsableRootLayout(index, plan.modules);
   onProgress?.({ parsed: index.parsedCount, storeModules: plan.modules.length });
 
@@ -57,7 +63,7 @@ export function migrate(files: ProjectFiles | Record<string, string>, options: M
     const blocked = options.annotate ? plan.modules.filter((module) => !isMigrating(module)) : [];
     const output = applyEdits(index, migrating, blocked);
     const problems = verifyMigration(index, output, migrating);
-    if (problems.length === 0) return { files: output, report: buildReport(plan, projectFiles, output, index) };
+    if (problems.length === 0) return { files: output, report: buildReport(plan, projectFiles, output, index, state, rendering.offForApp) };
     for (const { culprits, ...problem } of problems) {
       // A problem no module owns should not happen; holding every module back keeps the app intact.
       for (const module of culprits.length > 0 ? culprits : migrating) {
@@ -67,6 +73,48 @@ export function migrate(files: ProjectFiles | Record<string, string>, options: M
     if (migrating.every(isMigrating)) throw new Error(`internal error: ${problems[0]!.file}: ${problems[0]!.reason}`);
     blockDependentsOfBlocked(plan.modules);
   }
+}
+
+/**
+ * Where SSR is checked instead of migrated: every piece of module-level state, where it is
+ * written and whether that leaks. Reads only what that needs; plans and edits nothing.
+ */
+export function checkLeaks(files: ProjectFiles | Record<string, string>, options: Pick<MigrateOptions, 'factories' | 'include' | 'exclude' | 'unreadable' | 'ignored' | 'links' | 'packages' | 'kitVersion' | 'svelteVersion'> = {}): LeakReport {
+  const readable: ProjectFiles = files instanceof Map ? files : new Map(Object.entries(files));
+  const unreadable = options.unreadable ?? [];
+  const ignored = options.ignored ?? [];
+  const projectFiles: ProjectFiles = new Map([...readable, ...[...unreadable, ...ignored].map((file) => [file.file, file.text] as const)]);
+  const index = new SourceIndex(projectFiles, discoverProject(readable, options), unreadable, ignored.map((file) => file.file));
+  const modules = findStoreModules(index, { factories: (options.factories ?? []).map(parseFactorySpec), isIncluded: pathFilter(options.include, options.exclude) });
+  const rendering = serverRendering(index);
+  const state = analyseLeaks(index, modules, rendering);
+  const byPosition = (a: { file: string; line: number; column: number }, b: { file: string; line: number; column: number }) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
+  return { ...(rendering.offForApp ? { ssrOff: rendering.offForApp } : {}), state, errors: [...index.errors.values()].sort(byPosition) };
+}
+
+/**
+ * Modules that cannot leak are left alone (unless `all`): those used only where SSR is off, and
+ * with `onlyLeaks` those none of whose state leaks. Modules sharing state stay together: a module
+ * kept for migration keeps the modules whose state it uses, and those using its state.
+ */
+function skipWhatCannotLeak(plan: Plan, state: StateReport[], rendering: ServerRendering, onlyLeaks: boolean): void {
+  const leaking = new Set(state.filter((item) => item.class === 'leaks').map((item) => item.module));
+  const kept = new Set(plan.modules.filter((module) => rendering.runsOnServer(module.module.file) && (!onlyLeaks || leaking.has(module.module.file))));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const module of plan.modules) {
+      if (kept.has(module)) continue;
+      const shares = module.dependencies.some((use) => kept.has(use.plan)) || [...kept].some((other) => other.dependencies.some((use) => use.plan === module));
+      if (shares) {
+        kept.add(module);
+        grew = true;
+      }
+    }
+  }
+  for (const module of plan.modules) {
+    if (!kept.has(module)) plan.skipped.push({ plan: module, reason: rendering.runsOnServer(module.module.file) ? 'not-leaking' : 'ssr-off' });
+  }
+  plan.modules = plan.modules.filter((module) => kept.has(module));
 }
 
 function applyEdits(index: SourceIndex, migrating: ModulePlan[], annotated: ModulePlan[]): Map<string, string> {

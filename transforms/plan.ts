@@ -56,6 +56,8 @@ export interface Plan {
   modules: ModulePlan[];
   /** Modules whose only stores never change: not a leak, left alone. */
   constantOnly: StoreModule[];
+  /** Modules with state left alone as they cannot leak: used only where SSR is off, or not leaking when only leaks are asked for. */
+  skipped: Array<{ plan: ModulePlan; reason: 'ssr-off' | 'not-leaking' }>;
 }
 
 export const isMigrating = (plan: ModulePlan): boolean => plan.blockers.length === 0;
@@ -76,7 +78,7 @@ export function planMigration(index: SourceIndex, options: PlanOptions = {}): Pl
   for (const module of storeModules) {
     plans.set(module.file, { module, blockers: [...module.problems], consumers: [], typeUses: [], dependencies: [], barrels: [], names: names.get(module.file)! });
   }
-  if (plans.size === 0) return { modules: [], constantOnly };
+  if (plans.size === 0) return { modules: [], constantOnly, skipped: [] };
   for (const plan of plans.values()) plan.dependencies = dependencyUses(plan, index, plans);
 
   const interesting = modulesLeadingTo(new Set(plans.keys()), index);
@@ -100,7 +102,7 @@ export function planMigration(index: SourceIndex, options: PlanOptions = {}): Pl
   blockUnreachablePackageModules(plans, index);
   blockDependencyCycles(plans);
   blockDependentsOfBlocked(plans.values());
-  return { modules: [...plans.values()].sort((a, b) => a.module.file.localeCompare(b.module.file)), constantOnly };
+  return { modules: [...plans.values()].sort((a, b) => a.module.file.localeCompare(b.module.file)), constantOnly, skipped: [] };
 }
 
 /** The imports through which a store module's moved code reaches other store modules' state. */

@@ -4,8 +4,16 @@ export type ProjectFiles = ReadonlyMap<string, string>;
 export interface MigrateOptions {
   /** Where the generated key module goes, relative to the project root. Default: `<lib>/context-keys.ts` (`.js` in JS projects). */
   keyModule?: string;
-  /** Migrate stores that never change too (a `readable` constant, a `derived` of such). Default: leave them. */
+  /**
+   * Migrate every store module with state: also stores that never change (a `readable` constant,
+   * a `derived` of such), and apps or routes with SSR off. Default: leave those, as they cannot leak.
+   */
   all?: boolean;
+  /**
+   * The smallest safe diff: migrate only modules holding state that `leaks` (written while a
+   * request is handled on the server), and the modules sharing state with them.
+   */
+  onlyLeaks?: boolean;
   /**
    * More store factories, as `name@module`: calls of `name` imported from `module` create stores
    * (`persisted@svelte-persisted-store` is always known).
@@ -102,8 +110,13 @@ export interface Blocker extends SourceLocation {
 
 export interface StoreModuleReport {
   file: string;
-  /** `skipped`: its stores never change, so it cannot leak; `--all` migrates it anyway. */
+  /** `skipped`: left alone on purpose, as it does not leak (`skipReason` says why); `--all` migrates it anyway. */
   status: 'migrated' | 'blocked' | 'skipped';
+  /**
+   * For `skipped`: `constant`, its stores never change; `ssr-off`, it is used only where SSR is
+   * off; `not-leaking`, `onlyLeaks` was asked and none of its state leaks.
+   */
+  skipReason?: 'constant' | 'ssr-off' | 'not-leaking';
   /** Exported names that move into the context bundle (for `skipped`, the constant stores). */
   stateful: string[];
   blockers: Blocker[];
@@ -127,8 +140,49 @@ export interface ContextNeed extends SourceLocation {
   reason: string;
 }
 
+/** How a piece of module-level state is used: see `StateReport`. */
+export type LeakClass = 'leaks' | 'latent' | 'constant';
+
+export interface StateWrite extends SourceLocation {
+  /**
+   * `server`: while a request is handled on the server; `browser`: only in the browser (or in code
+   * no server path reaches); `startup`: once, when its module is first imported.
+   */
+  runs: 'server' | 'browser' | 'startup';
+  /** For a write in a function: the place on the server path that leads to it (a call in a component, a `load` function). */
+  via?: SourceLocation;
+}
+
+/**
+ * One piece of module-level state (a store, rune state): `leaks` when written while a request is
+ * handled on the server (one user's data can reach another user's page), `latent` when written
+ * only in the browser or at startup, `constant` when never written.
+ */
+export interface StateReport {
+  module: string;
+  /** The exported name, or the local one for state no export names directly. */
+  name: string;
+  class: LeakClass;
+  writes: StateWrite[];
+  /** For a derived store: the state it follows; it takes their class when that is worse. */
+  derivedFrom?: string[];
+}
+
+/** What the leak check finds, without planning or editing anything. */
+export interface LeakReport {
+  /** Where SSR is turned off for the whole app (`export const ssr = false` in the root layout), when it is. */
+  ssrOff?: SourceLocation;
+  state: StateReport[];
+  /** Files that could not be read or parsed. */
+  errors: FileError[];
+}
+
 export interface MigrationReport {
+  /** Where SSR is turned off for the whole app, when it is: nothing leaks, and nothing is migrated unless `all` is set. */
+  ssrOff?: SourceLocation;
   storeModules: StoreModuleReport[];
+  /** Every piece of module-level state found, with where it is written and whether that leaks. */
+  state: StateReport[];
   /** Places rendering a migrated consumer outside the root layout: they now need context set up. */
   outsideRootLayout: ContextNeed[];
   files: FileChange[];

@@ -88,6 +88,19 @@ export function parseFile(path: string, text: string): ParsedFile {
   return { path, text, isComponent: true, scripts, instanceInsertAt: moduleEnd };
 }
 
+/**
+ * A component's markup as Svelte's parser reads it (expressions are ESTree nodes at file
+ * offsets), or undefined when it does not parse: whoever asks then knows nothing of its markup.
+ */
+export function parseMarkup(path: string, text: string): unknown {
+  try {
+    return parseComponent(path, text).fragment;
+  } catch (error) {
+    if (error instanceof MigrationError) return undefined;
+    throw error;
+  }
+}
+
 /** Svelte's own parse of a component: markup, and script syntax as Svelte reads it. */
 function parseComponent(path: string, text: string): ReturnType<typeof parseSvelte> {
   try {

@@ -1,0 +1,530 @@
+/**
+ * Leak analysis: for each piece of module-level state, where it is written and whether that code
+ * can run on the server while a request is handled. Three classes:
+ *
+ *   leaks     written while a request is handled on the server: one user's data can reach
+ *             another user's page
+ *   latent    written only in the browser (event handlers, `onMount`, `$effect`, `browser`
+ *             guards, routes with SSR off) or once at startup: safe today, one `$:` away from a leak
+ *   constant  never written
+ *
+ * A write inside a function counts where the function is called, followed through calls across
+ * modules (a helper called from a `load` function writes during SSR). What cannot be placed counts
+ * as server code: a leak reported that is not one costs a look, one missed costs users' data.
+ */
+import { posix } from 'node:path';
+import type { Node } from '@babel/types';
+import { lineColumn } from '../text.js';
+import type { LeakClass, SourceLocation, StateReport, StateWrite } from '../types.js';
+import { freeReferences, patternNames } from './ast.js';
+import type { StoreModule } from './find-stores.js';
+import { isComponentPath, isScriptPath, parseMarkup, type ParsedFile, type Script } from './parse.js';
+import type { ServerRendering } from './server-rendering.js';
+import type { SourceIndex } from './source-index.js';
+import { isTestFile, isToolingFile } from './store-modules.js';
+
+/** Where a piece of code runs, or the function whose callers decide it. */
+type Context = { runs: 'server'; at: SourceLocation } | { runs: 'browser' } | { runs: 'startup' } | { runs: 'deferred'; fn: FunctionRef } | { runs: 'nowhere' };
+
+interface FunctionRef {
+  file: ParsedFile;
+  script: Script;
+  /** Local names the enclosing top-level declaration binds. */
+  locals: string[];
+}
+
+/** A reference in a script or in markup, with the nodes from the root down to it. */
+interface Reference {
+  file: ParsedFile;
+  script: Script | undefined;
+  node: Node;
+  path: Node[];
+  /** Markup only: inside an event handler, binding, action or transition. */
+  browserDirective?: boolean;
+}
+
+/** Functions that run their callback only in the browser. */
+const BROWSER_ONLY_CALLS = new Set(['onMount', 'afterNavigate', 'beforeNavigate', 'onNavigate', 'afterUpdate', 'beforeUpdate', 'addEventListener', 'requestAnimationFrame', 'requestIdleCallback', '$effect', '$effect.pre', '$effect.root', 'attach']);
+/** Methods that only read: calling them on state is no write. Any other method call may write. */
+const READ_ONLY_METHODS = new Set([
+  'subscribe', 'get', 'has', 'at', 'map', 'filter', 'find', 'findIndex', 'findLast', 'findLastIndex', 'includes', 'indexOf', 'lastIndexOf',
+  'slice', 'some', 'every', 'forEach', 'reduce', 'reduceRight', 'join', 'keys', 'values', 'entries', 'concat', 'flat', 'flatMap',
+  'toSorted', 'toReversed', 'toSpliced', 'with', 'toString', 'toJSON', 'toLocaleString', 'valueOf', 'getTime', 'toISOString',
+  'charAt', 'startsWith', 'endsWith', 'trim', 'split', 'toFixed', 'hasOwnProperty', 'snapshot',
+]);
+const ENTRY_EXPORTS: Array<{ file: RegExp; names: Set<string> | 'all'; runs: 'server' | 'browser' | 'route' | 'startup' }> = [
+  { file: /^\+(?:page|layout)\.[cm]?[jt]s$/, names: new Set(['load']), runs: 'route' },
+  { file: /^\+(?:page|layout)\.server\.[cm]?[jt]s$/, names: new Set(['load', 'actions']), runs: 'server' },
+  { file: /^\+server\.[cm]?[jt]s$/, names: new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD', 'fallback']), runs: 'server' },
+  { file: /^hooks\.server\.[cm]?[jt]s$/, names: new Set(['handle', 'handleFetch', 'handleError', 'handleValidationError']), runs: 'server' },
+  { file: /^hooks\.server\.[cm]?[jt]s$/, names: new Set(['init']), runs: 'startup' },
+  { file: /^hooks\.[cm]?[jt]s$/, names: new Set(['reroute', 'transport']), runs: 'server' },
+  { file: /^hooks\.client\.[cm]?[jt]s$/, names: 'all', runs: 'browser' },
+];
+
+export function analyseLeaks(index: SourceIndex, modules: StoreModule[], rendering: ServerRendering): StateReport[] {
+  return new LeakAnalysis(index, rendering).run(modules);
+}
+
+class LeakAnalysis {
+  private readonly functionContexts = new Map<string, Context>();
+  private readonly markups = new Map<string, unknown>();
+  private reverseImports: Map<string, string[]> | undefined;
+
+  constructor(
+    private readonly index: SourceIndex,
+    private readonly rendering: ServerRendering,
+  ) {}
+
+  run(modules: StoreModule[]): StateReport[] {
+    const leaks: StateReport[] = [];
+    const byState = new Map<string, StateReport>();
+    const derivations: Array<{ leak: StateReport; sources: string[] }> = [];
+    for (const module of modules) {
+      const file = this.index.get(module.file);
+      if (!file) continue;
+      const syntax = this.index.syntax(module.script);
+      const exportedAs = new Map<string, string>();
+      for (const [exported, local] of syntax.localExports) if (!exportedAs.has(local)) exportedAs.set(local, exported);
+      for (const exported of module.constantStores) {
+        leaks.push({ module: module.file, name: exported, class: 'constant', writes: [] });
+      }
+      for (const local of module.stores) {
+        const exports = [...syntax.localExports].filter(([, candidate]) => candidate === local).map(([exported]) => exported);
+        const writes = this.writesOf(file, module.script, local, exports);
+        const leak: StateReport = { module: module.file, name: exportedAs.get(local) ?? local, class: classOf(writes), writes };
+        leaks.push(leak);
+        byState.set(`${module.file}\0${local}`, leak);
+        const sources = this.derivationSources(file, module, local);
+        if (sources.length > 0) derivations.push({ leak, sources });
+      }
+    }
+    // A derived store changes when what it follows does: it takes the worst class of its sources.
+    const rank: Record<LeakClass, number> = { constant: 0, latent: 1, leaks: 2 };
+    for (const { leak, sources } of derivations) leak.derivedFrom = sources.map((key) => byState.get(key)?.name ?? key.split('\0')[1]!);
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const { leak, sources } of derivations) {
+        for (const source of sources) {
+          const from = byState.get(source);
+          if (from && rank[from.class] > rank[leak.class]) {
+            leak.class = from.class;
+            changed = true;
+          }
+        }
+      }
+    }
+    return leaks.sort((a, b) => a.module.localeCompare(b.module) || a.name.localeCompare(b.name));
+  }
+
+  /** Every write of one piece of state: in its module, and wherever its exports are imported. */
+  private writesOf(file: ParsedFile, script: Script, local: string, exports: string[]): StateWrite[] {
+    const references = this.scriptReferences(file, script, new Set([local]), { ownTopLevel: true });
+    // State in a component's module script is used by its instance script and markup directly.
+    const instance = script.kind === 'component-module' ? file.scripts.find((candidate) => candidate.kind === 'instance') : undefined;
+    if (instance) references.push(...this.scriptReferences(file, instance, new Set([local])));
+    for (const exported of exports) references.push(...this.importedReferences(file.path, exported));
+    const writes: StateWrite[] = [];
+    for (const reference of references) {
+      if (!isWrite(reference)) continue;
+      const context = this.resolve(this.contextOf(reference));
+      const at = { file: reference.file.path, ...lineColumn(reference.file.text, this.offsetOf(reference)) };
+      if (context.runs === 'server') writes.push({ ...at, runs: 'server', ...(samePlace(context.at, at) ? {} : { via: context.at }) });
+      else if (context.runs === 'startup') writes.push({ ...at, runs: 'startup' });
+      else writes.push({ ...at, runs: 'browser' });
+    }
+    return writes.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+  }
+
+  /** For a `derived(…)` / `$derived(…)` store: the module state and imported state its value reads. */
+  private derivationSources(file: ParsedFile, module: StoreModule, local: string): string[] {
+    for (const statement of module.script.ast.program.body) {
+      const declaration = statement.type === 'ExportNamedDeclaration' ? statement.declaration : statement;
+      if (declaration?.type !== 'VariableDeclaration') continue;
+      for (const declarator of declaration.declarations) {
+        if (!patternNames(declarator.id).includes(local) || declarator.init?.type !== 'CallExpression') continue;
+        const callee = declarator.init.callee;
+        const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' && callee.object.type === 'Identifier' ? callee.object.name : '';
+        if (name !== 'derived' && name !== '$derived') return [];
+        const read = freeReferences(declarator.init).values;
+        const sources: string[] = [];
+        for (const other of module.stores) if (other !== local && read.has(other)) sources.push(`${file.path}\0${other}`);
+        for (const statement of this.index.syntax(module.script).imports) {
+          const target = this.index.resolve(statement.source, file.path);
+          for (const imported of statement.names) {
+            if (!target || !read.has(imported.local) || imported.imported === '*') continue;
+            const origin = this.index.resolveExport(target, imported.imported);
+            const originFile = origin && this.index.get(origin.module);
+            const originLocal = originFile && this.index.syntax(originFile.scripts[0]!).localExports.get(origin.exported);
+            if (originLocal) sources.push(`${origin.module}\0${originLocal}`);
+          }
+        }
+        return sources;
+      }
+    }
+    return [];
+  }
+
+  /** References to `names` in one script (free ones: a parameter of the same name is another thing) and, for an instance script, in the markup. */
+  private scriptReferences(file: ParsedFile, script: Script, names: ReadonlySet<string>, { ownTopLevel = false } = {}): Reference[] {
+    const wanted = (name: string) => names.has(name) || (file.isComponent && name.startsWith('$') && names.has(name.slice(1)));
+    // Top-level names are bound in the program's own scope; per statement they are free.
+    const free = new Set<Node>(
+      ownTopLevel
+        ? script.ast.program.body.flatMap((statement) => freeReferences(statement).identifiers.filter((node) => wanted(node.name)))
+        : freeReferences(script.ast.program).identifiers.filter((node) => wanted(node.name)),
+    );
+    const references: Reference[] = [];
+    if (free.size > 0) {
+      walkWithPath(script.ast.program, (node, path) => {
+        if (free.has(node)) references.push({ file, script, node, path: [...path] });
+      });
+    }
+    if (script.kind === 'instance') references.push(...this.markupReferences(file, wanted));
+    return references;
+  }
+
+  private markupReferences(file: ParsedFile, wanted: (name: string) => boolean): Reference[] {
+    const outsideScripts = file.scripts.reduceRight((text, script) => text.slice(0, script.offset) + text.slice(script.offset + script.code.length), file.text);
+    if (![...outsideScripts.matchAll(/[$\w]+/g)].some(([word]) => wanted(word))) return [];
+    if (!this.markups.has(file.path)) this.markups.set(file.path, parseMarkup(file.path, file.text));
+    const fragment = this.markups.get(file.path);
+    if (!fragment) return [];
+    const references: Reference[] = [];
+    const seen = new Set<Node>();
+    walkMarkup(fragment as Node, [], false, (node, path, browserDirective) => {
+      if (node.type !== 'Identifier' || !wanted(node.name) || seen.has(node) || !isMarkupReference(node, path.at(-1))) return;
+      seen.add(node); // a shorthand property holds the same node as key and value
+      references.push({ file, script: undefined, node, path: [...path], browserDirective });
+    });
+    return references;
+  }
+
+  /** References, in every file importing it, to export `exported` of `modulePath` (under any local name, through barrels). */
+  private importedReferences(modulePath: string, exported: string): Reference[] {
+    const references: Reference[] = [];
+    for (const importer of this.importersOf(modulePath)) {
+      const file = this.index.get(importer);
+      for (const script of file?.scripts ?? []) {
+        const locals = new Set<string>();
+        for (const statement of this.index.syntax(script).imports) {
+          const target = this.index.resolve(statement.source, importer);
+          if (!target) continue;
+          for (const name of statement.names) {
+            if (name.typeOnly || name.imported === '*') continue;
+            const origin = this.index.resolveExport(target, name.imported);
+            if (origin?.module === modulePath && origin.exported === exported) locals.add(name.local);
+          }
+        }
+        if (locals.size > 0) references.push(...this.scriptReferences(file!, script, locals));
+      }
+    }
+    return references;
+  }
+
+  /** App files whose imports reach `modulePath`, directly or through modules re-exporting it. */
+  private importersOf(modulePath: string): string[] {
+    if (!this.reverseImports) {
+      this.reverseImports = new Map();
+      for (const path of this.index.files.keys()) {
+        if (!(isComponentPath(path) || (isScriptPath(path) && !isToolingFile(path))) || isTestFile(path) || !this.index.inAppScope(path)) continue;
+        for (const target of this.index.importedPaths(path)) {
+          if (!this.reverseImports.has(target)) this.reverseImports.set(target, []);
+          this.reverseImports.get(target)!.push(path);
+        }
+      }
+    }
+    const found = new Set<string>();
+    const queue = [modulePath];
+    while (queue.length > 0) {
+      const target = queue.pop()!;
+      for (const importer of this.reverseImports.get(target) ?? []) {
+        if (found.has(importer) || importer === modulePath) continue;
+        found.add(importer);
+        if (/\bexport\b[^;]*?\bfrom\b/.test(this.index.files.get(importer) ?? '')) queue.push(importer);
+      }
+    }
+    return [...found];
+  }
+
+  private offsetOf(reference: Reference): number {
+    return (reference.script?.offset ?? 0) + reference.node.start!;
+  }
+
+  /** Where a reference runs, from the innermost enclosing node out. */
+  private contextOf(reference: Reference): Context {
+    const { file, script, node, path } = reference;
+    const serverHere = (): Context =>
+      this.rendering.runsOnServer(file.path) ? { runs: 'server', at: { file: file.path, ...lineColumn(file.text, this.offsetOf(reference)) } } : { runs: 'browser' };
+    if (reference.browserDirective) return { runs: 'browser' };
+    const chain = [...path, node];
+    for (let i = chain.length - 1; i > 0; i--) if (isBrowserOnlyPlace(chain[i - 1]!, chain[i]!, chain.slice(0, i - 1))) return { runs: 'browser' };
+    // Markup renders on the server, functions in it included, unless under a browser-only directive.
+    if (!script) return serverHere();
+
+    const statement = path[1] ?? node;
+    const inFunction = chain.slice(1).some(isFunction);
+    const locals = topLevelBindings(statement, chain);
+    const isCallee = isCalled(chain);
+    if (script.kind === 'instance') {
+      return inFunction && locals.length > 0 ? { runs: 'deferred', fn: { file, script, locals } } : serverHere();
+    }
+    const entry = this.entryContext(file, script, locals);
+    if (entry) return entry;
+    // A module's own top level runs once, when it is first imported; what a declaration holds runs where the declaration is used.
+    if (locals.length > 0 && (inFunction || !isCallee)) return { runs: 'deferred', fn: { file, script, locals } };
+    return { runs: 'startup' };
+  }
+
+  /** `load` in a `+page.ts`, `handle` in server hooks: SvelteKit calls these for each request. */
+  private entryContext(file: ParsedFile, script: Script, locals: string[]): Context | undefined {
+    if (script.kind !== 'module' || locals.length === 0) return undefined;
+    const base = posix.basename(file.path);
+    const inRoutes = file.path.startsWith(`${this.index.project.routesDir}/`);
+    const inSrc = posix.dirname(file.path) === this.index.project.srcDir;
+    const exported = [...this.index.syntax(script).localExports].filter(([, local]) => locals.includes(local)).map(([name]) => name);
+    for (const entry of ENTRY_EXPORTS) {
+      if (!entry.file.test(base) || !(base.startsWith('+') ? inRoutes : inSrc)) continue;
+      if (entry.names !== 'all' && !exported.some((name) => (entry.names as Set<string>).has(name))) continue;
+      if (entry.runs === 'browser') return { runs: 'browser' };
+      if (entry.runs === 'startup') return { runs: 'startup' };
+      if (entry.runs === 'route' && !this.rendering.runsOnServer(file.path)) return { runs: 'browser' };
+      const at = script.ast.program.body.find((statement) => topLevelBindings(statement, [statement]).some((name) => locals.includes(name)));
+      return { runs: 'server', at: { file: file.path, ...lineColumn(file.text, script.offset + (at?.start ?? 0)) } };
+    }
+    return undefined;
+  }
+
+  /** Follows deferred contexts to where the functions are called: server wins over browser. */
+  private resolve(context: Context): Context {
+    return context.runs === 'deferred' ? this.functionContext(context.fn) : context;
+  }
+
+  private functionContext(fn: FunctionRef): Context {
+    const key = `${fn.file.path}\0${fn.script.kind}\0${fn.locals.join(',')}`;
+    const known = this.functionContexts.get(key);
+    if (known) return known;
+    // Recursion adds nothing: while a function is being placed, its own calls count for nothing.
+    this.functionContexts.set(key, { runs: 'nowhere' });
+    const references = this.scriptReferences(fn.file, fn.script, new Set(fn.locals), { ownTopLevel: true }).filter((reference) => !isDeclarationOf(reference));
+    if (fn.script.kind !== 'instance') {
+      const syntax = this.index.syntax(fn.script);
+      for (const [exported, local] of syntax.localExports) if (fn.locals.includes(local)) references.push(...this.importedReferences(fn.file.path, exported));
+    }
+    let result: Context = { runs: 'nowhere' };
+    for (const reference of references) {
+      const context = this.resolve(this.contextOf(reference));
+      if (context.runs === 'server') {
+        result = context;
+        break;
+      }
+      if (context.runs === 'browser' || (context.runs === 'startup' && result.runs === 'nowhere')) result = context;
+    }
+    this.functionContexts.set(key, result);
+    return result;
+  }
+}
+
+function classOf(writes: StateWrite[]): LeakClass {
+  if (writes.some((write) => write.runs === 'server')) return 'leaks';
+  return writes.length > 0 ? 'latent' : 'constant';
+}
+
+const samePlace = (a: SourceLocation, b: SourceLocation) => a.file === b.file && a.line === b.line && a.column === b.column;
+
+const isFunction = (node: Node): boolean =>
+  node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression' || node.type === 'ObjectMethod' || node.type === 'ClassMethod' || node.type === 'ClassPrivateMethod' || (node.type as string) === 'Property' && (node as unknown as { method: boolean }).method;
+
+/** Wrappers that leave an expression what it is: `x!`, `(x)`, `x as T`, `x?.y`. */
+const TRANSPARENT = new Set(['TSNonNullExpression', 'ParenthesizedExpression', 'TSAsExpression', 'TSSatisfiesExpression', 'TSTypeAssertion', 'ChainExpression']);
+
+/**
+ * Whether a reference writes what it names: assigns it or a property of it (`$cart = …`,
+ * `counter.count++`, `delete map[k]`), calls a method that is not known to only read
+ * (`cart.set()`, `cart.add()`, `list.push()`), or is bound (`bind:value={$name}`).
+ */
+function isWrite({ node, path }: Reference): boolean {
+  let current: Node = node;
+  let method: string | undefined;
+  let i = path.length - 1;
+  for (; i >= 0; i--) {
+    const parent = path[i]!;
+    if ((parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.object === current) {
+      method = !parent.computed && parent.property.type === 'Identifier' ? parent.property.name : undefined;
+      current = parent;
+    } else if (TRANSPARENT.has(parent.type)) {
+      current = parent;
+    } else {
+      break;
+    }
+  }
+  const parent = path[i] as (Node & Record<string, unknown>) | undefined;
+  if (!parent) return false;
+  switch (parent.type as string) {
+    case 'AssignmentExpression':
+      return parent.left === current;
+    case 'UpdateExpression':
+      return true;
+    case 'UnaryExpression':
+      return parent.operator === 'delete';
+    case 'CallExpression':
+    case 'OptionalCallExpression':
+      return parent.callee === current && current !== node && !READ_ONLY_METHODS.has(method ?? '');
+    case 'BindDirective':
+      return parent.expression === current;
+    case 'ArrayPattern':
+    case 'RestElement':
+      return true;
+    case 'ObjectProperty':
+    case 'Property':
+      return parent.value === current && path[i - 1]?.type === 'ObjectPattern';
+    case 'ForOfStatement':
+    case 'ForInStatement':
+      return parent.left === current;
+    default:
+      return false;
+  }
+}
+
+/** Whether `child`, directly under `parent`, only runs in the browser. */
+function isBrowserOnlyPlace(parent: Node, child: Node, above: Node[]): boolean {
+  if ((parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression') && parent.arguments.includes(child as never)) {
+    return BROWSER_ONLY_CALLS.has(calleeName(parent.callee));
+  }
+  const node = parent as Node & Record<string, Node | undefined>;
+  switch (parent.type as string) {
+    case 'IfStatement':
+    case 'ConditionalExpression':
+    case 'IfBlock':
+      if (node.consequent === child) return guardsBrowser(node.test!);
+      if (node.alternate === child) return guardsServer(node.test!);
+      return false;
+    case 'LogicalExpression':
+      if (node.right !== child) return false;
+      return (node as unknown as { operator: string }).operator === '&&' ? guardsBrowser(node.left!) : (node as unknown as { operator: string }).operator === '||' && guardsServer(node.left!);
+    case 'BlockStatement':
+    case 'Program':
+    case 'Fragment': {
+      // `if (!browser) return;` above it in the same block.
+      const body = ((node.body ?? node.nodes) as unknown as Node[] | undefined) ?? [];
+      const position = body.indexOf(child);
+      return body.slice(0, Math.max(position, 0)).some((statement) => statement.type === 'IfStatement' && guardsServer(statement.test) && exits(statement.consequent));
+    }
+    default:
+      void above;
+      return false;
+  }
+}
+
+/** `browser`, `BROWSER`, `typeof window !== 'undefined'`, `!building && browser`… */
+function guardsBrowser(test: Node): boolean {
+  if (test.type === 'Identifier') return test.name === 'browser' || test.name === 'BROWSER';
+  if (test.type === 'LogicalExpression' && test.operator === '&&') return guardsBrowser(test.left) || guardsBrowser(test.right);
+  if (test.type === 'UnaryExpression' && test.operator === '!') return guardsServer(test.argument);
+  if (test.type === 'BinaryExpression' && (test.operator === '!==' || test.operator === '!=')) return isTypeofGlobal(test.left) || isTypeofGlobal(test.right);
+  return false;
+}
+
+function guardsServer(test: Node): boolean {
+  if (test.type === 'UnaryExpression' && test.operator === '!') return guardsBrowser(test.argument);
+  if (test.type === 'LogicalExpression' && test.operator === '||') return guardsServer(test.left) || guardsServer(test.right);
+  if (test.type === 'BinaryExpression' && (test.operator === '===' || test.operator === '==')) return isTypeofGlobal(test.left) || isTypeofGlobal(test.right);
+  return false;
+}
+
+const isTypeofGlobal = (node: Node): boolean => node.type === 'UnaryExpression' && node.operator === 'typeof' && node.argument.type === 'Identifier' && ['window', 'document', 'localStorage', 'navigator'].includes(node.argument.name);
+
+const exits = (node: Node): boolean =>
+  node.type === 'ReturnStatement' || node.type === 'ThrowStatement' || (node.type === 'BlockStatement' && node.body.length > 0 && exits(node.body.at(-1)!));
+
+function calleeName(callee: Node): string {
+  if (callee.type === 'Identifier') return callee.name;
+  if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && callee.property.type === 'Identifier') {
+    const object = callee.object.type === 'Identifier' ? callee.object.name : '';
+    return object.startsWith('$') ? `${object}.${callee.property.name}` : callee.property.name;
+  }
+  return '';
+}
+
+/** Whether the reference is called (`helper()`), as opposed to handed on as a value. */
+function isCalled(chain: Node[]): boolean {
+  const node = chain.at(-1)!;
+  const parent = chain.at(-2);
+  return (parent?.type === 'CallExpression' || parent?.type === 'NewExpression') && parent.callee === node;
+}
+
+/** The names the top-level `statement` binds in the declaration that contains the last node of `chain`. */
+function topLevelBindings(statement: Node, chain: Node[]): string[] {
+  const declaration = statement.type === 'ExportNamedDeclaration' ? statement.declaration : statement.type === 'ExportDefaultDeclaration' ? statement.declaration : statement;
+  if (!declaration) return [];
+  switch (declaration.type) {
+    case 'FunctionDeclaration':
+    case 'ClassDeclaration':
+      return declaration.id ? [declaration.id.name] : statement.type === 'ExportDefaultDeclaration' ? ['default'] : [];
+    case 'VariableDeclaration': {
+      const declarator = declaration.declarations.find((candidate) => chain.includes(candidate)) ?? (declaration.declarations.length === 1 ? declaration.declarations[0] : undefined);
+      return declarator ? patternNames(declarator.id) : [];
+    }
+    default:
+      return statement.type === 'ExportDefaultDeclaration' ? ['default'] : [];
+  }
+}
+
+/** The name in a function's or variable's own declaration is no use of it. */
+function isDeclarationOf({ node, path }: Reference): boolean {
+  const parent = path.at(-1);
+  return (parent?.type === 'FunctionDeclaration' || parent?.type === 'ClassDeclaration') && parent.id === node || (parent?.type === 'VariableDeclarator' && parent.id === node);
+}
+
+/** Depth-first walk with the path from the root to each node's parent. */
+function walkWithPath(root: Node, visit: (node: Node, path: Node[]) => void): void {
+  const path: Node[] = [];
+  const step = (node: Node) => {
+    visit(node, path);
+    path.push(node);
+    for (const child of children(node)) step(child);
+    path.pop();
+  };
+  step(root);
+}
+
+const SKIPPED_KEYS = new Set(['loc', 'start', 'end', 'extra', 'leadingComments', 'trailingComments', 'innerComments', 'range', 'typeAnnotation', 'typeParameters', 'returnType', 'typeArguments', 'superTypeParameters', 'metadata', 'parent']);
+
+function children(node: Node): Node[] {
+  const found: Node[] = [];
+  for (const key of Object.keys(node)) {
+    if (SKIPPED_KEYS.has(key)) continue;
+    const value = (node as unknown as Record<string, unknown>)[key];
+    if (Array.isArray(value)) {
+      for (const item of value) if (isNodeLike(item)) found.push(item);
+    } else if (isNodeLike(value)) {
+      found.push(value);
+    }
+  }
+  return found;
+}
+
+const isNodeLike = (value: unknown): value is Node => typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+
+/** An identifier in a markup expression that names a binding: not a property name (`a.cart`, `{ cart: 1 }`). */
+function isMarkupReference(node: Node, parent: Node | undefined): boolean {
+  const holder = parent as (Node & Record<string, unknown>) | undefined;
+  if (!holder) return true;
+  if (holder.type === 'MemberExpression') return holder.object === node || holder.computed === true;
+  if ((holder.type as string) === 'Property') return holder.value === node;
+  return true;
+}
+
+/** Markup directives whose expressions run only in the browser. */
+const BROWSER_DIRECTIVES = new Set(['OnDirective', 'BindDirective', 'UseDirective', 'TransitionDirective', 'AnimateDirective', 'AttachTag']);
+
+/** Walks Svelte's markup tree, telling for each node whether it sits in a browser-only directive or event attribute. */
+function walkMarkup(node: Node, path: Node[], browser: boolean, visit: (node: Node, path: Node[], browser: boolean) => void): void {
+  const type = node.type as string;
+  const name = (node as unknown as { name?: unknown }).name;
+  const inBrowser = browser || BROWSER_DIRECTIVES.has(type) || (type === 'Attribute' && typeof name === 'string' && /^on[a-z]/i.test(name));
+  visit(node, path, inBrowser);
+  path.push(node);
+  for (const child of children(node)) walkMarkup(child, path, inBrowser, visit);
+  path.pop();
+}
