@@ -9,7 +9,8 @@ import { formatReport, keyModuleProblem, type ContextStyle, type MigrateOptions,
 import { CONTEXT_STYLES, readConfig } from './config.js';
 import { workTreeState } from './git-safety.js';
 import { findApps, type AppFolder } from './find-apps.js';
-import { runApp, type AppJob, type AppRun } from './run-app.js';
+import { checkApp, runApp, type AppJob, type AppRun } from './run-app.js';
+import { checkText, githubAnnotations, sarifLog, type AppCheck, type CheckFormat } from './check-output.js';
 import { mergeChanges, shareBlockers, type RootChange } from './shared-packages.js';
 import { colourReport, Progress } from './terminal.js';
 import { interruptedExitCode, JOURNAL, recoverInterruptedWrite, writeTransaction, WriteError } from './write-transaction.js';
@@ -23,6 +24,9 @@ const EXIT_USAGE = 2;
 const JSON_SCHEMA_VERSION = 1;
 
 interface CliOptions {
+  check: boolean;
+  format?: CheckFormat;
+  onlyLeaks: boolean;
   dry: boolean;
   print: boolean;
   json: boolean;
@@ -60,7 +64,10 @@ const program = new Command()
     return cpus;
   }, 1)
   .option('--annotate', 'add a `// @migration-task` comment above each place that blocks a store module', false)
-  .option('--all', 'also migrate stores that never change (a `readable` constant, a `derived` of such); they cannot leak, so by default they are listed and left alone', false)
+  .option('--all', 'also migrate what cannot leak: stores that never change (a `readable` constant, a `derived` of such), and state used only where SSR is off; by default they are listed and left alone', false)
+  .option('--only-leaks', 'the smallest safe diff: migrate only modules whose state leaks (is written while a request is handled on the server), and the modules sharing state with them', false)
+  .option('--check', 'read-only leak check for CI: print each place that writes module-level state on the server; exit 1 if there is one, else 0', false)
+  .addOption(new Option('--format <format>', 'with --check: text, sarif (SARIF 2.1.0 for code scanning) or github (workflow annotations)').choices(['text', 'sarif', 'github']).default(undefined, 'github when GITHUB_ACTIONS=true, else text'))
   .addOption(new Option('--key-module <path>', 'where the context key module goes, relative to the app root').default(undefined, '<lib>/context-keys.ts, or .js in JS apps'))
   .addOption(
     new Option('--context-style <style>', "key-module: Symbol keys in a generated module; create-context: Svelte's createContext() (needs Svelte 5.40+)")
@@ -73,7 +80,10 @@ const program = new Command()
 Exit codes:
   0  the run completed (store modules that cannot be migrated are reported, not errors)
   1  some files could not be read or parsed (they were left untouched); with --fail-on-error, also a blocked store module
-  2  usage error, the directory cannot be read, or refusal to write over uncommitted changes`,
+  2  usage error, the directory cannot be read, or refusal to write over uncommitted changes
+With --check:
+  0  no module-level state is written while a request is handled on the server
+  1  some is (each place is printed), or a file could not be read or parsed, so its writes are unknown`,
   )
   .showHelpAfterError()
   .exitOverride((error) => process.exit(error.exitCode === 0 ? EXIT_OK : EXIT_USAGE))
@@ -83,6 +93,9 @@ async function run(dir: string, options: CliOptions): Promise<void> {
   const root = resolve(dir);
   if (!(await stat(root).catch(() => undefined))?.isDirectory()) usageError(`${dir} is not a directory`);
   if (options.json && options.print) usageError('--json and --print both want stdout; choose one');
+  if (options.all && options.onlyLeaks) usageError('--all and --only-leaks ask for opposite things; choose one');
+  if (options.format && !options.check) usageError('--format applies to --check');
+  if (options.check) return check(root, dir, options);
   // Printing is for looking: it never writes (a print that also wrote would surprise).
   if (options.print) options.dry = true;
   const keyModuleRefused = options.keyModule === undefined ? undefined : keyModuleProblem(options.keyModule);
@@ -124,6 +137,39 @@ async function run(dir: string, options: CliOptions): Promise<void> {
   process.exitCode = interruptedExitCode() ?? exitCode;
 }
 
+/** `--check`: the leak analysis of every app, printed in the asked format; nothing is written. */
+async function check(root: string, dir: string, options: CliOptions): Promise<void> {
+  if (options.print) usageError('--check writes nothing and prints no files; leave out --print');
+  if (options.json && options.format) usageError('--json and --format both choose the output; choose one');
+  if (existsSync(join(root, JOURNAL))) usageError(`an earlier run was interrupted while writing (${JOURNAL}); run without --check once to put its files back`);
+  const { apps } = await findApps(root);
+  if (apps.length === 0) usageError(`no SvelteKit app under ${dir} (a package.json that depends on @sveltejs/kit, next to a svelte.config.* or a vite.config.* using sveltekit())`);
+  const rootConfig = await readConfigOrExit(root);
+  const checks: AppCheck[] = [];
+  for (const app of apps) {
+    const job = appJob(root, app, options, { ...rootConfig, ...(app.dir === '.' ? {} : await readConfigOrExit(join(root, app.dir))) });
+    const run = await checkApp(job);
+    if (!run.ok) usageError(apps.length > 1 ? `${app.dir}: ${run.message}` : run.message);
+    checks.push({ app: app.dir, report: run.report });
+  }
+  const leaks = checks.some(({ report }) => report.state.some((item) => item.class === 'leaks') || report.errors.length > 0);
+  const exitCode = leaks ? EXIT_FILE_ERRORS : EXIT_OK;
+  const format = options.format ?? (process.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text');
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, check: true, exitCode, apps: checks.map(({ app, report }) => ({ root: app, ...report })) }, null, 2)}\n`);
+    process.stderr.write(checkText(checks));
+  } else if (format === 'sarif') {
+    process.stdout.write(sarifLog(checks));
+    process.stderr.write(checkText(checks));
+  } else if (format === 'github') {
+    process.stdout.write(githubAnnotations(checks));
+    process.stderr.write(checkText(checks));
+  } else {
+    process.stdout.write(checkText(checks));
+  }
+  process.exitCode = exitCode;
+}
+
 interface AppResult {
   app: string;
   report: MigrationReport;
@@ -138,6 +184,7 @@ function appJob(root: string, app: AppFolder, options: CliOptions, config: Migra
       keyModule: options.keyModule ?? config.keyModule,
       contextStyle: options.contextStyle ?? config.contextStyle,
       all: options.all || config.all,
+      onlyLeaks: options.onlyLeaks,
       annotate: options.annotate || config.annotate,
       factories: [...(config.factories ?? []), ...options.factory],
       include: [...(config.include ?? []), ...options.include],

@@ -1,7 +1,7 @@
 /** One app's migration, from disk to result, without printing or writing: runs inline or in a worker thread. */
 import { readFileSync } from 'node:fs';
 import { dirname, join, posix, resolve } from 'node:path';
-import { migrate, type MigrateOptions, type MigrationProgress, type MigrationReport } from '../transforms/index.js';
+import { checkLeaks, migrate, type LeakReport, type MigrateOptions, type MigrationProgress, type MigrationReport } from '../transforms/index.js';
 import { readProject, type ReadProject } from './read-project.js';
 
 export interface AppJob {
@@ -39,6 +39,26 @@ export async function runApp(job: AppJob, progress?: { read(files: number): void
     return { ok: true, report, files, before };
   } catch (error) {
     // Options `migrate` refuses (a malformed factory) are the caller's usage error.
+    return { ok: false, message: (error as Error).message };
+  }
+}
+
+export type AppCheckRun = { ok: true; report: LeakReport } | { ok: false; message: string };
+
+/** One app's leak check (`--check`): reads the app as a migration does, plans and edits nothing. */
+export async function checkApp(job: AppJob): Promise<AppCheckRun> {
+  const project = await readAppAndPackages(job);
+  try {
+    const report = checkLeaks(project.files, {
+      ...job.options,
+      svelteVersion: installedVersion(job.appRoot, 'svelte'),
+      kitVersion: installedVersion(job.appRoot, '@sveltejs/kit'),
+      unreadable: project.unreadable,
+      ignored: project.ignored,
+      links: project.links,
+    });
+    return { ok: true, report };
+  } catch (error) {
     return { ok: false, message: (error as Error).message };
   }
 }

@@ -48,6 +48,8 @@ describe.each(fixtureCases())('%s', (name) => {
       if (config.report.files) expect(report.files).toEqual(config.report.files);
       if (config.report.errors) expect(report.errors).toEqual(config.report.errors);
       if (config.report.outsideRootLayout) expect(report.outsideRootLayout).toEqual(config.report.outsideRootLayout);
+      if (config.report.state) expect(report.state).toEqual(config.report.state);
+      if ('ssrOff' in config.report) expect(report.ssrOff).toEqual(config.report.ssrOff);
     }
     if (name.startsWith('blocked-')) {
       expect(config.report, 'blocked cases state their expected report in case.json').toBeDefined();

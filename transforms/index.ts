@@ -25,7 +25,8 @@ import { analyseLeaks } from './analyse/leaks.js';
 import { serverRendering, type ServerRendering } from './analyse/server-rendering.js';
 import { findStoreModules } from './analyse/store-modules.js';
 import { buildReport } from './report.js';
-import type { LeakReport, MigrateOptions, MigrationResult, ProjectFiles, StateReport } from './types.js';
+import type { ContextNeed, LeakReport, MigrateOptions, MigrationResult, ProjectFiles, StateReport } from './types.js';
+import { findRendersOutsideLayout, giveTestsTheirContext } from './outside-layout.js';
 
 export { MigrationError } from './errors.js';
 export { formatReport } from './report.js';
@@ -61,9 +62,9 @@ export function migrate(files: ProjectFiles | Record<string, string>, options: M
   for (;;) {
     const migrating = plan.modules.filter(isMigrating);
     const blocked = options.annotate ? plan.modules.filter((module) => !isMigrating(module)) : [];
-    const output = applyEdits(index, migrating, blocked);
+    const { output, outsideRootLayout } = applyEdits(index, migrating, blocked);
     const problems = verifyMigration(index, output, migrating);
-    if (problems.length === 0) return { files: output, report: buildReport(plan, projectFiles, output, index, state, rendering.offForApp) };
+    if (problems.length === 0) return { files: output, report: buildReport(plan, projectFiles, output, index, state, rendering.offForApp, outsideRootLayout) };
     for (const { culprits, ...problem } of problems) {
       // A problem no module owns should not happen; holding every module back keeps the app intact.
       for (const module of culprits.length > 0 ? culprits : migrating) {
@@ -117,22 +118,21 @@ function skipWhatCannotLeak(plan: Plan, state: StateReport[], rendering: ServerR
   plan.modules = plan.modules.filter((module) => kept.has(module));
 }
 
-function applyEdits(index: SourceIndex, migrating: ModulePlan[], annotated: ModulePlan[]): Map<string, string> {
+function applyEdits(index: SourceIndex, migrating: ModulePlan[], annotated: ModulePlan[]): { output: Map<string, string>; outsideRootLayout: ContextNeed[] } {
   const edits = new FileEdits(index.files, index);
   annotateBlockers(edits, index, annotated);
-  if (migrating.length === 0) return edits.result();
+  if (migrating.length === 0) return { output: edits.result(), outsideRootLayout: [] };
   const { project } = index;
-  const usesByFile = new Map<ParsedFile, ConsumerUse[]>();
-  for (const use of migrating.flatMap((plan) => plan.consumers)) {
-    if (!usesByFile.has(use.file)) usesByFile.set(use.file, []);
-    usesByFile.get(use.file)!.push(use);
-  }
+  const renders = findRendersOutsideLayout(index, migrating);
+  // Tests make state with `create…Context()`: their own imports of state, and the render option.
+  const madeByTests = new Set([...migrating.filter((plan) => plan.testUses.length > 0), ...renders.flatMap((render) => (render.option ? render.plans : []))]);
+  const usesByFile = groupByFile(migrating.flatMap((plan) => plan.consumers));
   const typeEdits = typeUseEditsByFile(edits, migrating, usesByFile);
   const typeSpecifiers = new Map([...typeEdits.values()].flatMap((edit) => [...edit.specifiers]));
 
   for (const plan of migrating) {
     const editor = edits.editor(index.get(plan.module.file)!, plan.module.script);
-    rewriteDeclaringModule(editor, plan, project, index.files, { specifiers: typeSpecifiers, queries: typeEdits.get(plan.module.file)?.queries ?? [] });
+    rewriteDeclaringModule(editor, plan, project, index.files, { specifiers: typeSpecifiers, queries: typeEdits.get(plan.module.file)?.queries ?? [] }, madeByTests.has(plan));
   }
   rewriteBarrels(edits, migrating.flatMap((plan) => plan.barrels), project);
 
@@ -142,10 +142,26 @@ function applyEdits(index: SourceIndex, migrating: ModulePlan[], annotated: Modu
     const { calls, imports } = rewriteConsumerImports(editor, uses, 'get', typeSpecifiers);
     insertAfterImports(editor, [...imports, '', ...calls.map((call) => contextCallLine(editor.style, call))]);
   }
+  // Unit tests get state of their own: `const { cart } = createCartContext();`.
+  for (const [file, uses] of groupByFile(migrating.flatMap((plan) => plan.testUses))) {
+    const editor = edits.editor(file, uses[0]!.script);
+    const { calls, imports } = rewriteConsumerImports(editor, uses, 'create', typeSpecifiers);
+    insertAfterImports(editor, [...imports, '', ...calls.map((call) => contextCallLine(editor.style, call))]);
+  }
   const layoutUses = [...usesByFile].find(([file]) => file.path === project.rootLayout)?.[1] ?? [];
   initInRootLayout(edits, initOrder(migrating), layoutUses, project, typeSpecifiers);
   if (project.contextStyle === 'key-module') addContextKeys(edits, migrating, project);
-  return edits.result();
+  const left = giveTestsTheirContext(edits, renders);
+  return { output: edits.result(), outsideRootLayout: left.map((render) => render.need) };
+}
+
+function groupByFile(uses: ConsumerUse[]): Map<ParsedFile, ConsumerUse[]> {
+  const byFile = new Map<ParsedFile, ConsumerUse[]>();
+  for (const use of uses) {
+    if (!byFile.has(use.file)) byFile.set(use.file, []);
+    byFile.get(use.file)!.push(use);
+  }
+  return byFile;
 }
 
 /**
@@ -158,7 +174,7 @@ function typeUseEditsByFile(edits: FileEdits, migrating: ModulePlan[], consumerU
   const declaring = new Set(migrating.map((plan) => plan.module.file));
   const byScript = new Map<Script, TypeUse[]>();
   for (const use of migrating.flatMap((plan) => plan.typeUses)) byScript.set(use.script, [...(byScript.get(use.script) ?? []), use]);
-  const ownedStatements = new Set([...consumerUses.values(), ...migrating.map((plan) => plan.dependencies)].flat().map((use) => use.statement));
+  const ownedStatements = new Set([...consumerUses.values(), ...migrating.map((plan) => plan.dependencies), ...migrating.map((plan) => plan.testUses)].flat().map((use) => use.statement));
   const byFile = new Map<string, TypeUseEdits>();
   for (const [script, uses] of byScript) {
     const file = uses[0]!.file;

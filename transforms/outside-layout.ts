@@ -1,7 +1,8 @@
 /**
  * Places that render a migrated consumer outside the root layout: component tests and `mount()`,
  * `hydrate()`, `render()` or `new Component()` calls. After migration such a component asks for
- * context nobody set, so the report lists each place with the init calls it now needs.
+ * context nobody set, so the report lists each place with the init calls it now needs. A unit
+ * test's plain `render(Component)` is given the `context` option instead.
  */
 import type { Node } from '@babel/types';
 import { walk } from './analyse/ast.js';
@@ -11,13 +12,32 @@ import type { SourceIndex } from './analyse/source-index.js';
 import type { ModulePlan } from './plan.js';
 import { lineColumn } from './text.js';
 import type { ContextNeed } from './types.js';
+import type { ParsedFile, Script } from './analyse/parse.js';
+import { keyModuleFor } from './analyse/project.js';
+import { isTestFile } from './analyse/store-modules.js';
+import type { FileEdits } from './edit/file-edits.js';
+import { insertAfterImports, quoted, statement, type ScriptEditor } from './edit/script-edits.js';
 
 const RENDER_CALLS = new Set(['mount', 'hydrate', 'render']);
 
-export function findRendersOutsideLayout(index: SourceIndex, migrating: ModulePlan[]): ContextNeed[] {
+/** One place rendering a migrated consumer by hand, with what it needs. */
+export interface RenderOutsideLayout {
+  need: ContextNeed;
+  file: ParsedFile;
+  script: Script;
+  call: Node;
+  plans: ModulePlan[];
+  /**
+   * In a unit test, with Symbol keys (key-module style) and modules that make their state on their
+   * own: the `context` render option that sets it all up, and the imports it takes.
+   */
+  option?: { text: string; imports: Array<{ name: string; from: string }> };
+}
+
+export function findRendersOutsideLayout(index: SourceIndex, migrating: ModulePlan[]): RenderOutsideLayout[] {
   if (migrating.length === 0) return [];
   const needsOf = contextNeeds(index, migrating);
-  const found: ContextNeed[] = [];
+  const found: RenderOutsideLayout[] = [];
 
   for (const [path, text] of index.files) {
     // Cheap text check first: a default import of a component, and a call that may render it.
@@ -37,18 +57,67 @@ export function findRendersOutsideLayout(index: SourceIndex, migrating: ModulePl
         const component = rendered && components.get(rendered);
         const plans = component ? needsOf(component) : [];
         if (plans.length === 0) return;
+        const option = isTestFile(path) && index.project.contextStyle === 'key-module' && plans.every((plan) => plan.dependencies.length === 0) ? contextOption(path, plans, index) : undefined;
         const inits = plans.map((plan) => `${plan.names.init}() from ${importSpecifier(path, plan.module.file, index.project, index.files)}`).join(', ');
+        const imports = option && [...new Set(option.imports.map((entry) => entry.from))].map((from) => `${option.imports.filter((entry) => entry.from === from).map((entry) => entry.name).join(', ')} from ${from}`).join(', ');
         found.push({
-          file: path,
-          ...lineColumn(file!.text, script.offset + node.start!),
-          component: component!,
-          needs: plans.map((plan) => plan.names.init),
-          reason: `renders ${component} outside the root layout, so nothing sets the context it now reads; render it inside a small wrapper component whose script first calls ${inits}`,
+          need: {
+            file: path,
+            ...lineColumn(file!.text, script.offset + node.start!),
+            component: component!,
+            needs: plans.map((plan) => plan.names.init),
+            reason: option
+              ? `renders ${component} outside the root layout, so nothing sets the context it now reads; give it its context with the render option \`${option.text}\` (importing ${imports})`
+              : `renders ${component} outside the root layout, so nothing sets the context it now reads; render it inside a small wrapper component whose script first calls ${inits}`,
+          },
+          file: file!,
+          script,
+          call: node,
+          plans,
+          ...(option ? { option } : {}),
         });
       });
     }
   }
-  return found.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+  return found.sort((a, b) => a.need.file.localeCompare(b.need.file) || a.need.line - b.need.line || a.need.column - b.need.column);
+}
+
+/** `context: new Map([[CART_CONTEXT, createCartContext()]])`: each module's state, made for this render, under its key. */
+function contextOption(path: string, plans: ModulePlan[], index: SourceIndex): RenderOutsideLayout['option'] {
+  const { project, files } = index;
+  const entries = plans.map((plan) => `[${plan.names.key}, ${plan.names.create}()]`).join(', ');
+  return {
+    text: `context: new Map([${entries}])`,
+    imports: plans.flatMap((plan) => [
+      { name: plan.names.key, from: importSpecifier(path, keyModuleFor(project, plan.module.file), project, files) },
+      { name: plan.names.create, from: importSpecifier(path, plan.module.file, project, files) },
+    ]),
+  };
+}
+
+/**
+ * Rewrites the plain renders among them (`render(Header)`, one argument: a second one may be
+ * props) to pass the context option, importing what it names. Returns the renders left for a
+ * person, whose report line gives the option to add.
+ */
+export function giveTestsTheirContext(edits: FileEdits, renders: RenderOutsideLayout[]): RenderOutsideLayout[] {
+  const left: RenderOutsideLayout[] = [];
+  const importsByScript = new Map<Script, { editor: ScriptEditor; imports: Map<string, Set<string>> }>();
+  for (const render of renders) {
+    const call = render.call;
+    if (!render.option || call.type !== 'CallExpression' || call.arguments.length !== 1 || renderedName(call) !== 'render') {
+      left.push(render);
+      continue;
+    }
+    const entry = importsByScript.get(render.script) ?? { editor: edits.editor(render.file, render.script), imports: new Map<string, Set<string>>() };
+    importsByScript.set(render.script, entry);
+    entry.editor.edits.appendLeft(render.script.offset + call.arguments[0]!.end!, `, { ${render.option.text} }`);
+    for (const { name, from } of render.option.imports) entry.imports.set(from, (entry.imports.get(from) ?? new Set()).add(name));
+  }
+  for (const { editor, imports } of importsByScript.values()) {
+    insertAfterImports(editor, [...imports].map(([from, names]) => statement(editor.style, `import { ${[...names].join(', ')} } from ${quoted(editor.style, from)}`)));
+  }
+  return left;
 }
 
 /**
@@ -82,8 +151,12 @@ function contextNeeds(index: SourceIndex, migrating: ModulePlan[]): (component: 
 function renderedComponent(node: Node): string | undefined {
   if (node.type === 'NewExpression' && node.callee.type === 'Identifier') return node.callee.name;
   if (node.type !== 'CallExpression') return undefined;
-  const callee = node.callee;
-  const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' && callee.property.type === 'Identifier' ? callee.property.name : '';
   const first = node.arguments[0];
-  return RENDER_CALLS.has(name) && first?.type === 'Identifier' ? first.name : undefined;
+  return RENDER_CALLS.has(renderedName(node)) && first?.type === 'Identifier' ? first.name : undefined;
+}
+
+/** `render` for `render(…)` and `screen.render(…)`. */
+function renderedName(call: Extract<Node, { type: 'CallExpression' }>): string {
+  const callee = call.callee;
+  return callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' && callee.property.type === 'Identifier' ? callee.property.name : '';
 }

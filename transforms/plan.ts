@@ -5,7 +5,7 @@
 import { posix } from 'node:path';
 import type { Node } from '@babel/types';
 import { bundleKey, type StoreModule } from './analyse/find-stores.js';
-import { findStoreModules, isToolingFile, modulesLeadingTo, type FindOptions } from './analyse/store-modules.js';
+import { findStoreModules, isTestFile, isToolingFile, modulesLeadingTo, type FindOptions } from './analyse/store-modules.js';
 import { nameContexts, type ContextNames } from './context-names.js';
 import type { ImportStatement, ImportedName, ReExportStatement } from './analyse/module-syntax.js';
 import { isComponentPath, isScriptPath, type ParsedFile, type Script } from './analyse/parse.js';
@@ -48,6 +48,8 @@ export interface ModulePlan {
   typeUses: TypeUse[];
   /** Imports of other store modules' state that this module's moved code uses; its `create…` gets their bundles. */
   dependencies: ConsumerUse[];
+  /** Imports of its state in unit tests: they call its exported `create…Context()` for state of their own. */
+  testUses: ConsumerUse[];
   barrels: BarrelUse[];
   names: ContextNames;
 }
@@ -76,7 +78,7 @@ export function planMigration(index: SourceIndex, options: PlanOptions = {}): Pl
   const plans = new Map<string, ModulePlan>();
   const names = nameContexts(storeModules, index);
   for (const module of storeModules) {
-    plans.set(module.file, { module, blockers: [...module.problems], consumers: [], typeUses: [], dependencies: [], barrels: [], names: names.get(module.file)! });
+    plans.set(module.file, { module, blockers: [...module.problems], consumers: [], typeUses: [], dependencies: [], testUses: [], barrels: [], names: names.get(module.file)! });
   }
   if (plans.size === 0) return { modules: [], constantOnly, skipped: [] };
   for (const plan of plans.values()) plan.dependencies = dependencyUses(plan, index, plans);
@@ -101,6 +103,7 @@ export function planMigration(index: SourceIndex, options: PlanOptions = {}): Pl
   for (const [path, blockers] of Object.entries(options.sharedBlockers ?? {})) plans.get(path)?.blockers.push(...blockers);
   blockUnreachablePackageModules(plans, index);
   blockDependencyCycles(plans);
+  blockTestsNeedingOtherContexts(plans.values());
   blockDependentsOfBlocked(plans.values());
   return { modules: [...plans.values()].sort((a, b) => a.module.file.localeCompare(b.module.file)), constantOnly, skipped: [] };
 }
@@ -159,6 +162,24 @@ function blockDependencyCycles(plans: Map<string, ModulePlan>): void {
     state.set(plan, 'done');
   };
   for (const plan of plans.values()) if (!state.has(plan)) visit(plan);
+}
+
+/**
+ * A test gets state of its own from `create…Context()`, which for a module using another module's
+ * state fetches that state from context: outside a component there is none. Until such a module
+ * can be created on its own, a test importing it holds it back, saying so.
+ */
+function blockTestsNeedingOtherContexts(plans: Iterable<ModulePlan>): void {
+  for (const plan of plans) {
+    const dependency = plan.dependencies[0];
+    if (!dependency) continue;
+    for (const use of plan.testUses) {
+      plan.blockers.push({
+        ...useLocation(use),
+        reason: `this test imports \`${use.name.local}\`, whose state after the migration is made by ${plan.names.create}(), which takes ${dependency.plan.module.file}'s state from component context, and a test has none; test it through a component (render one inside a wrapper that calls the init functions), then run again`,
+      });
+    }
+  }
 }
 
 /**
@@ -279,6 +300,9 @@ function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans
   const at = (node: Node) => ({ file: file.path, ...lineColumn(file.text, script.offset + node.start!) });
 
   const ownDependencies = plans.get(file.path)?.module.usedImports;
+  // A unit test's uses of state become state of its own (`create…Context()`), as a component's become `get…Context()`.
+  const isTest = script.kind === 'module' && isTestFile(file.path);
+  const uses = (plan: ModulePlan) => (isTest ? plan.testUses : plan.consumers);
   let valueReferences: ReadonlySet<string> | undefined;
   const isReadAsValue = (local: string) => (valueReferences ??= freeReferences(script.ast.program).values).has(local);
   for (const statement of syntax.imports) {
@@ -291,9 +315,9 @@ function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans
         used = collectTypeUse(file, script, statement, name, target, index, plans) || used;
         continue;
       }
-      if (name.imported === '*' && script.kind === 'instance' && plans.has(target)) {
+      if (name.imported === '*' && (script.kind === 'instance' || isTest) && plans.has(target)) {
         const plan = plans.get(target)!;
-        plan.consumers.push({ plan, file, script, statement, name, bundleKey: '*' });
+        uses(plan).push({ plan, file, script, statement, name, bundleKey: '*' });
         used = true;
         continue;
       }
@@ -312,8 +336,8 @@ function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans
       const origin = index.resolveExport(target, name.imported);
       const plan = origin && plans.get(origin.module);
       if (!plan || !plan.module.statefulExports.has(origin.exported)) continue;
-      if (script.kind === 'instance') {
-        plan.consumers.push({ plan, file, script, statement, name, bundleKey: bundleKey(plan.module, origin.exported) });
+      if (script.kind === 'instance' || isTest) {
+        uses(plan).push({ plan, file, script, statement, name, bundleKey: bundleKey(plan.module, origin.exported) });
         used = true;
       } else {
         // The place to change is where the name is used, not the import.

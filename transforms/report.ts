@@ -1,10 +1,9 @@
 /** The run's report: per store module migrated or blocked (with where and why), per file what changed. */
 import type { SourceIndex } from './analyse/source-index.js';
-import { findRendersOutsideLayout } from './outside-layout.js';
-import { isMigrating, type Plan } from './plan.js';
-import type { MigrationReport, ProjectFiles, SourceLocation, StateReport, StoreModuleReport } from './types.js';
+import type { Plan } from './plan.js';
+import type { ContextNeed, MigrationReport, ProjectFiles, SourceLocation, StateReport, StoreModuleReport } from './types.js';
 
-export function buildReport(plan: Plan, before: ProjectFiles, output: Map<string, string>, index: SourceIndex, state: StateReport[], ssrOff: SourceLocation | undefined): MigrationReport {
+export function buildReport(plan: Plan, before: ProjectFiles, output: Map<string, string>, index: SourceIndex, state: StateReport[], ssrOff: SourceLocation | undefined, outsideRootLayout: ContextNeed[]): MigrationReport {
   const byPosition = (a: { file: string; line: number; column: number }, b: { file: string; line: number; column: number }) =>
     a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
   return {
@@ -20,7 +19,7 @@ export function buildReport(plan: Plan, before: ProjectFiles, output: Map<string
       ...plan.constantOnly.map((module): StoreModuleReport => ({ file: module.file, status: 'skipped', skipReason: 'constant', stateful: module.constantStores, blockers: [] })),
     ].sort((a, b) => a.file.localeCompare(b.file)),
     state,
-    outsideRootLayout: findRendersOutsideLayout(index, plan.modules.filter(isMigrating)),
+    outsideRootLayout,
     files: [...output.keys()].sort().map((file) => ({ file, change: before.has(file) ? 'modified' : 'created' })),
     errors: [...index.errors.values()].sort(byPosition),
   };

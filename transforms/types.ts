@@ -162,6 +162,9 @@ export interface StateReport {
   module: string;
   /** The exported name, or the local one for state no export names directly. */
   name: string;
+  /** Where it is declared in `module`. */
+  line: number;
+  column: number;
   class: LeakClass;
   writes: StateWrite[];
   /** For a derived store: the state it follows; it takes their class when that is worse. */

@@ -9,6 +9,7 @@
  */
 import { posix } from 'node:path';
 import { isComponentPath, isScriptPath } from './parse.js';
+import { isTestFile } from './store-modules.js';
 import type { SourceIndex } from './source-index.js';
 
 /** Folders whose files are data for tests or tools, not code the app runs. */
@@ -33,6 +34,11 @@ export function appScope(index: SourceIndex): Set<string> {
       scope.add(target);
       queue.push(target);
     }
+  }
+  // Unit tests of the app's code, wherever they are kept (`tests/` beside `src/`), are edited with it:
+  // what they import from a store module they get from its `create…Context()` afterwards.
+  for (const path of index.files.keys()) {
+    if (isScriptPath(path) && isTestFile(path) && !isData(path) && !path.startsWith('..') && [...index.importedPaths(path)].some((target) => scope.has(target))) scope.add(path);
   }
   return scope;
 }

@@ -86,13 +86,17 @@ class LeakAnalysis {
       const syntax = this.index.syntax(module.script);
       const exportedAs = new Map<string, string>();
       for (const [exported, local] of syntax.localExports) if (!exportedAs.has(local)) exportedAs.set(local, exported);
+      const declared = (local: string) => {
+        const statement = module.script.ast.program.body.find((candidate) => topLevelBindings(candidate, [candidate]).includes(local));
+        return lineColumn(file.text, module.script.offset + (statement?.start ?? 0));
+      };
       for (const exported of module.constantStores) {
-        leaks.push({ module: module.file, name: exported, class: 'constant', writes: [] });
+        leaks.push({ module: module.file, name: exported, ...declared(syntax.localExports.get(exported) ?? exported), class: 'constant', writes: [] });
       }
       for (const local of module.stores) {
         const exports = [...syntax.localExports].filter(([, candidate]) => candidate === local).map(([exported]) => exported);
         const writes = this.writesOf(file, module.script, local, exports);
-        const leak: StateReport = { module: module.file, name: exportedAs.get(local) ?? local, class: classOf(writes), writes };
+        const leak: StateReport = { module: module.file, name: exportedAs.get(local) ?? local, ...declared(local), class: classOf(writes), writes };
         leaks.push(leak);
         byState.set(`${module.file}\0${local}`, leak);
         const sources = this.derivationSources(file, module, local);

@@ -13,10 +13,16 @@ import type { SourceIndex } from './source-index.js';
 import type { ImportedFactoryCheck } from './store-calls.js';
 
 /**
- * Tests (`*.test.ts`, `*.spec.js`, `*.svelte.test.ts`, files under `__tests__/`) never run while a
- * request renders: state they make is theirs, not a store module's.
+ * Tests never run while a request renders: state they make is theirs, not a store module's, and
+ * what they import from a store module they get from its `create…Context()` after the migration.
+ * `*.test.ts`, `*.spec.js`, `*.svelte.test.ts`, files under `tests/`, `__tests__/` or `e2e/`, and
+ * test setup files (`vitest.setup.ts`, `setupTests.ts`, Playwright's `auth.setup.ts`).
  */
-export const isTestFile = (path: string): boolean => /\.(?:test|spec)\.[cm]?[jt]s$/.test(path) || path.split('/').includes('__tests__');
+export const isTestFile = (path: string): boolean =>
+  /\.(?:test|spec|setup)\.[cm]?[jt]s$/.test(path) ||
+  /(?:^|\/)(?:vitest|jest|test)[.-]setup\.[cm]?[jt]s$/i.test(path) ||
+  /(?:^|\/)setup-?tests\.[cm]?[jt]s$/i.test(path) ||
+  path.split('/').slice(0, -1).some((folder) => folder === '__tests__' || folder === 'tests' || folder === 'e2e');
 
 /** Config files at the project root are tooling, never app modules. */
 export const isToolingFile = (path: string): boolean => !path.includes('/') && /\.config\.[cm]?[jt]s$/.test(path);

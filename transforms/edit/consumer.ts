@@ -13,8 +13,8 @@ import type { ConsumerUse, ModulePlan } from '../plan.js';
 import { unusedName, type CodeStyle } from '../text.js';
 import { endOf, namesInUse, replaceImportClause, rewriteSpecifierList, startOf, statement, type ScriptEditor } from './script-edits.js';
 
-/** Which accessor a component calls: `get…` everywhere, `init…` in the root layout. */
-export type Accessor = 'get' | 'init';
+/** Which accessor a script calls: `get…` in components, `init…` in the root layout, `create…` in tests (state of their own). */
+export type Accessor = 'get' | 'init' | 'create';
 
 export interface ContextCall {
   plan: ModulePlan;

@@ -23,7 +23,8 @@ import { indexedType, type Replacement, type TypeUseEdits } from './type-uses.js
 import { lineEndAfter, lineStartOf } from '../text.js';
 import { endOf, insertAfterImports, removeStatement, rewriteSpecifierList, startOf, statement, statementLineRange, type ScriptEditor } from './script-edits.js';
 
-export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, project: Project, files: ProjectFiles, typeEdits: TypeUseEdits): void {
+/** `exportCreate`: unit tests make state of their own with `create…Context()`, so it is exported. */
+export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, project: Project, files: ProjectFiles, typeEdits: TypeUseEdits, exportCreate = false): void {
   const { module, names } = plan;
   const { style } = editor;
   const eol = style.eol;
@@ -46,7 +47,7 @@ export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, p
   const entries = [...bundle].map(([key, local]) => (key === local ? local : `${key}: ${local}`));
   const returned = statement(style, `${style.indent}return { ${entries.join(', ')} }`);
 
-  const create = [`function ${names.create}() {`, body, '', returned, '}'].join(eol);
+  const create = [`${exportCreate ? 'export ' : ''}function ${names.create}() {`, body, '', returned, '}'].join(eol);
   const api = contextApi(editor, plan, project, files);
   const replacement = [create, ...api.declarations].join(eol + eol) + eol;
 
