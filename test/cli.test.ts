@@ -45,6 +45,7 @@ function optionFlags(name: string): string[] {
   const options: MigrateOptions = existsSync(configPath) ? (JSON.parse(readFileSync(configPath, 'utf8')).options ?? {}) : {};
   return [
     ...(options.all ? ['--all'] : []),
+    ...(options.onlyLeaks ? ['--only-leaks'] : []),
     ...(options.annotate ? ['--annotate'] : []),
     ...(options.keyModule ? ['--key-module', options.keyModule] : []),
     ...(options.contextStyle ? ['--context-style', options.contextStyle] : []),
@@ -77,7 +78,7 @@ describe('command line', () => {
   it('documents every flag and the exit codes in --help', () => {
     const help = cli(['--help']);
     expect(help.status).toBe(0);
-    for (const flag of ['--dry', '--print', '--json', '--force', '--annotate', '--all', '--factory', '--include', '--exclude', '--ignore-pattern', '--fail-on-error', '--cpus', '--key-module', '--context-style', '--help']) expect(help.stdout).toContain(flag);
+    for (const flag of ['--dry', '--print', '--json', '--force', '--annotate', '--all', '--only-leaks', '--check', '--format', '--factory', '--include', '--exclude', '--ignore-pattern', '--fail-on-error', '--cpus', '--key-module', '--context-style', '--help']) expect(help.stdout).toContain(flag);
     expect(help.stdout).toMatch(/Exit codes:[\s\S]*0[\s\S]*1[\s\S]*2/);
   });
 

@@ -65,7 +65,9 @@ export function serverRendering(index: SourceIndex): ServerRendering {
   const server = reach(serverEntries, index);
   const browser = reach(browserEntries, index);
   const rootLayoutOption = options.get(routesDir)?.layout;
-  const offForApp = rootLayoutOption?.value === false && pageDirs.size > 0 && [...pageDirs].every((dir) => ssrFor(dir)?.value === false) ? rootLayoutOption.at : undefined;
+  // Off for the app: off in the root layout, and no page or layout below turns it back on (or sets it to something known only at run time).
+  const turnedOn = [...options.values()].some(({ page, layout }) => [page, layout].some((option) => option !== undefined && option.value !== false));
+  const offForApp = rootLayoutOption?.value === false && !turnedOn ? rootLayoutOption.at : undefined;
   return {
     offForApp,
     reachedFromServer: (path) => server.has(path),
