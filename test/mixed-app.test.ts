@@ -128,6 +128,14 @@ describe('a generated app mixing patterns that broke codemods on real apps', () 
     git(dir, ['worktree', 'remove', '--force', alt]);
   });
 
+  run('gives the unit test state of its own and the component test its context option', () => {
+    expect(readFileSync(join(dir, 'src/lib/stores/cart.test.ts'), 'utf8')).toContain("import { createCartContext } from './cart';\n\nconst { cart } = createCartContext();\n");
+    const mounted = readFileSync(join(dir, 'src/lib/components/CartBadge.test.ts'), 'utf8');
+    expect(mounted).toContain('mount(CartBadge, { target, context: new Map([[CART_CONTEXT, createCartContext()]]) })');
+    expect(mounted).toContain("import { CART_CONTEXT } from '$lib/context-keys';");
+    expect(readFileSync(join(dir, 'src/lib/stores/cart.ts'), 'utf8')).toContain('export function createCartContext()');
+  });
+
   run('keeps the SCSS block, the BOM, a module\'s missing semicolons and canvas.getContext', () => {
     const original = mixedAppFiles();
     const layout = readFileSync(join(dir, 'src/routes/+layout.svelte'), 'utf8');

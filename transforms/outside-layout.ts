@@ -96,23 +96,25 @@ function contextOption(path: string, plans: ModulePlan[], index: SourceIndex): R
 }
 
 /**
- * Rewrites the plain renders among them (`render(Header)`, one argument: a second one may be
- * props) to pass the context option, importing what it names. Returns the renders left for a
- * person, whose report line gives the option to add.
+ * Rewrites the plain renders among them to pass the context option, importing what it names:
+ * `render(Header)` (one argument: a second one may be props, not options), and `mount`/`hydrate`
+ * with an options object that sets no context yet. Returns the renders left for a person, whose
+ * report line gives the option to add.
  */
 export function giveTestsTheirContext(edits: FileEdits, renders: RenderOutsideLayout[]): RenderOutsideLayout[] {
   const left: RenderOutsideLayout[] = [];
   const importsByScript = new Map<Script, { editor: ScriptEditor; imports: Map<string, Set<string>> }>();
   for (const render of renders) {
     const call = render.call;
-    if (!render.option || call.type !== 'CallExpression' || call.arguments.length !== 1 || renderedName(call) !== 'render') {
+    const edit = render.option && call.type === 'CallExpression' ? optionEdit(call, render.option.text) : undefined;
+    if (!edit) {
       left.push(render);
       continue;
     }
     const entry = importsByScript.get(render.script) ?? { editor: edits.editor(render.file, render.script), imports: new Map<string, Set<string>>() };
     importsByScript.set(render.script, entry);
-    entry.editor.edits.appendLeft(render.script.offset + call.arguments[0]!.end!, `, { ${render.option.text} }`);
-    for (const { name, from } of render.option.imports) entry.imports.set(from, (entry.imports.get(from) ?? new Set()).add(name));
+    entry.editor.edits.appendLeft(render.script.offset + edit.at, edit.text);
+    for (const { name, from } of render.option!.imports) entry.imports.set(from, (entry.imports.get(from) ?? new Set()).add(name));
   }
   for (const { editor, imports } of importsByScript.values()) {
     insertAfterImports(editor, [...imports].map(([from, names]) => statement(editor.style, `import { ${[...names].join(', ')} } from ${quoted(editor.style, from)}`)));
@@ -153,6 +155,19 @@ function renderedComponent(node: Node): string | undefined {
   if (node.type !== 'CallExpression') return undefined;
   const first = node.arguments[0];
   return RENDER_CALLS.has(renderedName(node)) && first?.type === 'Identifier' ? first.name : undefined;
+}
+
+/** Where the context option goes in a call, and as what text; undefined when the call is not plain. */
+function optionEdit(call: Extract<Node, { type: 'CallExpression' }>, option: string): { at: number; text: string } | undefined {
+  const [component, options, ...more] = call.arguments;
+  const name = renderedName(call);
+  if (name === 'render' && component && !options) return { at: component.end!, text: `, { ${option} }` };
+  if ((name !== 'mount' && name !== 'hydrate') || options?.type !== 'ObjectExpression' || more.length > 0) return undefined;
+  const properties = options.properties;
+  const plain = properties.every((property) => property.type === 'ObjectProperty' && !property.computed && property.key.type === 'Identifier' && property.key.name !== 'context');
+  if (!plain) return undefined;
+  const last = properties.at(-1);
+  return last ? { at: last.end!, text: `, ${option}` } : { at: options.start! + 1, text: ` ${option} ` };
 }
 
 /** `render` for `render(…)` and `screen.render(…)`. */

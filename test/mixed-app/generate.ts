@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 /** Each store module the app holds (relative to the app), with the pattern it stands for. */
 export const STORE_MODULES: Record<string, string> = {
   'src/lib/stores/theme.ts': 'used by the root layout, which has <style lang="scss">',
-  'src/lib/stores/cart.ts': 'imported below a statement that already uses $cart',
+  'src/lib/stores/cart.ts': 'imported below a statement that already uses $cart, and by a unit test and a component test',
   'src/lib/components/dialog/index.ts': "imported as '$lib/components/dialog/' (trailing slash)",
   'src/lib/stores/toast-queue.ts': 'same camel-cased name as toastQueue.ts',
   'src/lib/stores/toastQueue.ts': 'same camel-cased name as toast-queue.ts',
@@ -184,6 +184,21 @@ export const theme = writable<'light' | 'dark'>('light');
     'src/lib/stores/cart.ts': `import { writable } from 'svelte/store';
 
 export const cart = writable<number[]>([]);
+`,
+    // A unit test of the store, without a test runner's types: it gets state of its own.
+    'src/lib/stores/cart.test.ts': `import { get } from 'svelte/store';
+import { cart } from './cart';
+
+cart.set([1, 2]);
+if (get(cart).length !== 2) throw new Error('the cart should hold two items');
+`,
+    // A component test mounting a component that reads the store: it is given the context option.
+    'src/lib/components/CartBadge.test.ts': `import { mount } from 'svelte';
+import CartBadge from './CartBadge.svelte';
+
+export function mountBadge(target: HTMLElement) {
+	return mount(CartBadge, { target });
+}
 `,
 
     // A trailing-slash directory import of dialog/index.ts.
