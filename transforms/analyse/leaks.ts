@@ -45,7 +45,9 @@ interface Reference {
 
 /** Functions that run their callback only in the browser. */
 const BROWSER_ONLY_CALLS = new Set(['onMount', 'afterNavigate', 'beforeNavigate', 'onNavigate', 'afterUpdate', 'beforeUpdate', 'addEventListener', 'requestAnimationFrame', 'requestIdleCallback', '$effect', '$effect.pre', '$effect.root', 'attach']);
-/** Methods that only read: calling them on state is no write. Any other method call may write. */
+/** Methods that change what they are called on: on a property of state (`state.items.push()`), only these write. */
+const MUTATING_METHODS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin', 'set', 'add', 'delete', 'clear', 'update']);
+/** Methods that only read: calling them on state itself is no write. Any other method call on it may write. */
 const READ_ONLY_METHODS = new Set([
   'subscribe', 'get', 'has', 'at', 'map', 'filter', 'find', 'findIndex', 'findLast', 'findLastIndex', 'includes', 'indexOf', 'lastIndexOf',
   'slice', 'some', 'every', 'forEach', 'reduce', 'reduceRight', 'join', 'keys', 'values', 'entries', 'concat', 'flat', 'flatMap',
@@ -129,8 +131,9 @@ class LeakAnalysis {
     if (instance) references.push(...this.scriptReferences(file, instance, new Set([local])));
     for (const exported of exports) references.push(...this.importedReferences(file.path, exported));
     const writes: StateWrite[] = [];
+    const methods = mutatingMethods(script, local);
     for (const reference of references) {
-      if (!isWrite(reference)) continue;
+      if (!isWrite(reference, methods)) continue;
       const context = this.resolve(this.contextOf(reference));
       const at = { file: reference.file.path, ...lineColumn(reference.file.text, this.offsetOf(reference)) };
       if (context.runs === 'server') writes.push({ ...at, runs: 'server', ...(samePlace(context.at, at) ? {} : { via: context.at }) });
@@ -263,21 +266,53 @@ class LeakAnalysis {
     if (reference.browserDirective) return { runs: 'browser' };
     const chain = [...path, node];
     for (let i = chain.length - 1; i > 0; i--) if (isBrowserOnlyPlace(chain[i - 1]!, chain[i]!, chain.slice(0, i - 1))) return { runs: 'browser' };
-    // Markup renders on the server, functions in it included, unless under a browser-only directive.
-    if (!script) return serverHere();
+    // Markup renders on the server, functions in it included, unless under a browser-only directive
+    // or handed to a child component, which decides when it calls them.
+    if (!script) return this.callbackProp(file, chain) ?? serverHere();
 
     const statement = path[1] ?? node;
     const inFunction = chain.slice(1).some(isFunction);
     const locals = topLevelBindings(statement, chain);
     const isCallee = isCalled(chain);
     if (script.kind === 'instance') {
-      return inFunction && locals.length > 0 ? { runs: 'deferred', fn: { file, script, locals } } : serverHere();
+      // A function a declaration holds runs where it is called; one handed to a call while the
+      // component initialises (`store.subscribe(…)`, `setTimeout(…)`) may run right then.
+      return inFunction && locals.length > 0 && isHeldByDeclaration(chain) ? { runs: 'deferred', fn: { file, script, locals } } : serverHere();
     }
     const entry = this.entryContext(file, script, locals);
     if (entry) return entry;
     // A module's own top level runs once, when it is first imported; what a declaration holds runs where the declaration is used.
     if (locals.length > 0 && (inFunction || !isCallee)) return { runs: 'deferred', fn: { file, script, locals } };
     return { runs: 'startup' };
+  }
+
+  /**
+   * A function handed to a child component as a prop (`<Button click={() => …}>`, `action={save}`)
+   * runs where the child calls the prop: the child's uses of it decide. Undefined when the child
+   * or the prop cannot be found.
+   */
+  private callbackProp(file: ParsedFile, chain: Node[]): Context | undefined {
+    const at = chain.findLastIndex((node) => (node.type as string) === 'Attribute');
+    const component = chain[at - 1] as (Node & { name?: string }) | undefined;
+    if (at < 1 || (component?.type as string) !== 'Component' || !component?.name || component.name.includes('.')) return undefined;
+    const passed = chain.slice(at + 1);
+    const handedOn = passed.some(isFunction) || (passed.length === 2 && (passed[0]!.type as string) === 'ExpressionTag');
+    if (!handedOn) return undefined;
+    const child = this.importedComponent(file, component.name);
+    const instance = child?.scripts.find((script) => script.kind === 'instance');
+    const local = instance && propLocal(instance, (chain[at] as unknown as { name: string }).name);
+    return local ? { runs: 'deferred', fn: { file: child!, script: instance!, locals: [local] } } : undefined;
+  }
+
+  private importedComponent(file: ParsedFile, name: string): ParsedFile | undefined {
+    for (const script of file.scripts) {
+      for (const statement of this.index.syntax(script).imports) {
+        if (!statement.names.some((imported) => imported.imported === 'default' && imported.local === name)) continue;
+        const target = this.index.resolve(statement.source, file.path);
+        return target && isComponentPath(target) ? this.index.get(target) : undefined;
+      }
+    }
+    return undefined;
   }
 
   /** `load` in a `+page.ts`, `handle` in server hooks: SvelteKit calls these for each request. */
@@ -344,17 +379,21 @@ const TRANSPARENT = new Set(['TSNonNullExpression', 'ParenthesizedExpression', '
 
 /**
  * Whether a reference writes what it names: assigns it or a property of it (`$cart = …`,
- * `counter.count++`, `delete map[k]`), calls a method that is not known to only read
- * (`cart.set()`, `cart.add()`, `list.push()`), or is bound (`bind:value={$name}`).
+ * `counter.count++`, `delete map[k]`), calls a method of it that is not known to only read
+ * (`cart.set()`, `cart.add()`; for an instance of a class of its module, a method that changes
+ * `this`), calls a mutating method of a property (`state.items.push()`), or is bound
+ * (`bind:value={$name}`).
  */
-function isWrite({ node, path }: Reference): boolean {
+function isWrite({ node, path }: Reference, classMethods?: ReadonlySet<string>): boolean {
   let current: Node = node;
   let method: string | undefined;
+  let depth = 0;
   let i = path.length - 1;
   for (; i >= 0; i--) {
     const parent = path[i]!;
     if ((parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.object === current) {
       method = !parent.computed && parent.property.type === 'Identifier' ? parent.property.name : undefined;
+      depth++;
       current = parent;
     } else if (TRANSPARENT.has(parent.type)) {
       current = parent;
@@ -372,8 +411,11 @@ function isWrite({ node, path }: Reference): boolean {
     case 'UnaryExpression':
       return parent.operator === 'delete';
     case 'CallExpression':
-    case 'OptionalCallExpression':
-      return parent.callee === current && current !== node && !READ_ONLY_METHODS.has(method ?? '');
+    case 'OptionalCallExpression': {
+      if (parent.callee !== current || depth === 0) return false;
+      if (depth > 1) return MUTATING_METHODS.has(method ?? '');
+      return classMethods ? classMethods.has(method ?? '') : !READ_ONLY_METHODS.has(method ?? '');
+    }
     case 'BindDirective':
       return parent.expression === current;
     case 'ArrayPattern':
@@ -388,6 +430,59 @@ function isWrite({ node, path }: Reference): boolean {
     default:
       return false;
   }
+}
+
+/**
+ * For state that is an instance of a class declared in its module (`new Session()`), the methods
+ * that change the instance: they assign or delete a property of `this`, call a mutating method on
+ * one (`this.items.push()`), or call another such method. Undefined when the class is not known
+ * or inherits methods, which then all count as writes.
+ */
+function mutatingMethods(script: Script, local: string): Set<string> | undefined {
+  const body = script.ast.program.body;
+  let className: string | undefined;
+  for (const statement of body) {
+    const declaration = statement.type === 'ExportNamedDeclaration' ? statement.declaration : statement;
+    if (declaration?.type !== 'VariableDeclaration') continue;
+    for (const declarator of declaration.declarations) {
+      let init: Node | null | undefined = declarator.init;
+      while (init && TRANSPARENT.has(init.type)) init = (init as unknown as { expression: Node }).expression;
+      if (declarator.id.type === 'Identifier' && declarator.id.name === local && init?.type === 'NewExpression' && init.callee.type === 'Identifier') className = init.callee.name;
+    }
+  }
+  const classNode = className && body.map((statement) => (statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration' ? statement.declaration : statement)).find((node) => node?.type === 'ClassDeclaration' && node.id?.name === className);
+  if (!classNode || classNode.type !== 'ClassDeclaration' || classNode.superClass) return undefined;
+  const methods = new Map<string, Node>();
+  for (const member of classNode.body.body) {
+    const key = 'key' in member && member.key.type === 'Identifier' ? member.key.name : undefined;
+    if (!key) continue;
+    if (member.type === 'ClassMethod' && member.kind === 'method') methods.set(key, member.body);
+    else if (member.type === 'ClassProperty' && member.value && (member.value.type === 'ArrowFunctionExpression' || member.value.type === 'FunctionExpression')) methods.set(key, member.value.body);
+  }
+  const mutating = new Set<string>();
+  const calls = new Map<string, Set<string>>();
+  for (const [name, methodBody] of methods) {
+    const called = new Set<string>();
+    calls.set(name, called);
+    walkWithPath(methodBody, (node, path) => {
+      if (node.type !== 'ThisExpression') return;
+      const reference: Reference = { file: undefined as never, script, node, path: [...path] };
+      if (isWrite(reference, new Set())) mutating.add(name);
+      const parent = path.at(-1);
+      const grandparent = path.at(-2);
+      if (parent?.type === 'MemberExpression' && parent.object === node && !parent.computed && parent.property.type === 'Identifier' && grandparent?.type === 'CallExpression' && grandparent.callee === parent) called.add(parent.property.name);
+    });
+  }
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [name, called] of calls) {
+      if (!mutating.has(name) && [...called].some((other) => mutating.has(other))) {
+        mutating.add(name);
+        grew = true;
+      }
+    }
+  }
+  return mutating;
 }
 
 /** Whether `child`, directly under `parent`, only runs in the browser. */
@@ -448,6 +543,42 @@ function calleeName(callee: Node): string {
     return object.startsWith('$') ? `${object}.${callee.property.name}` : callee.property.name;
   }
   return '';
+}
+
+/**
+ * Whether the outermost function around the last node of `chain` is what a top-level declaration
+ * holds (`function f`, `const f = () => …`, a handler in an object), not a callback handed to a
+ * call made while the declaration runs (`const stop = store.subscribe(() => …)`).
+ */
+function isHeldByDeclaration(chain: Node[]): boolean {
+  const outermost = chain.findIndex((node, i) => i > 0 && isFunction(node));
+  for (let i = outermost - 1; i > 1; i--) {
+    const node = chain[i]!;
+    if (node.type === 'CallExpression' || node.type === 'NewExpression' || node.type === 'OptionalCallExpression' || node.type === 'TaggedTemplateExpression') return false;
+  }
+  return true;
+}
+
+/** The local a component's prop is read under: `export let click` (Svelte 4), `let { click: onClick } = $props()` (runes). */
+function propLocal(instance: Script, prop: string): string | undefined {
+  for (const statement of instance.ast.program.body) {
+    const declaration = statement.type === 'ExportNamedDeclaration' ? statement.declaration : statement;
+    if (declaration?.type !== 'VariableDeclaration') continue;
+    for (const declarator of declaration.declarations) {
+      if (statement.type === 'ExportNamedDeclaration' && declarator.id.type === 'Identifier' && declarator.id.name === prop) return prop;
+      const init = declarator.init;
+      const isProps = init?.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === '$props';
+      if (!isProps || declarator.id.type !== 'ObjectPattern') continue;
+      for (const property of declarator.id.properties) {
+        if (property.type !== 'ObjectProperty' || property.computed) continue;
+        const key = property.key.type === 'Identifier' ? property.key.name : property.key.type === 'StringLiteral' ? property.key.value : undefined;
+        if (key !== prop) continue;
+        const value = property.value.type === 'AssignmentPattern' ? property.value.left : property.value;
+        return value.type === 'Identifier' ? value.name : undefined;
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Whether the reference is called (`helper()`), as opposed to handed on as a value. */
