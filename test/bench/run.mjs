@@ -10,6 +10,7 @@
  * baseline):
  *   - baseline: read and parse every source file once with the migration's own parsers, in one thread;
  *   - the CLI: a full `--dry --json` run, and the same with `--cpus 2`;
+ *   - the CLI's read-only leak check, `--check`, which CI runs on every pull request;
  *   - jscodeshift's own CLI with a transform that parses each file and changes nothing (the least
  *     any transform does) over the .ts/.js files only, since it cannot read .svelte.
  * `--scale` does it all again at twice the size per app and prints the time ratios.
@@ -37,6 +38,8 @@ const REPORT_USAGE = pathToFileURL(join(import.meta.dirname, 'report-usage.mjs')
 const MAX_RATIO_TO_BASELINE = 1.5;
 const MAX_RSS_MB = 500;
 const MAX_SCALE_RATIO = 2;
+/** `--check` runs on every pull request: at most a third of a full dry run. */
+const MAX_CHECK_TO_DRY_RUN = 1 / 3;
 
 const NOOP_TRANSFORM = `// Parses the file, as every transform does, and changes nothing.
 module.exports = (file, api) => {
@@ -116,6 +119,8 @@ async function benchmark(label, sizes, noopTransform) {
     { key: 'baseline', name: 'baseline: read + parse each file once', args: [BASELINE, root], captureStdout: true },
     { key: 'cli', name: 'cli --dry --json', args: [CLI, root, '--dry', '--json'] },
     { key: 'cli2', name: 'cli --dry --json --cpus 2', args: [CLI, root, '--dry', '--json', '--cpus', '2'] },
+    // Exit 1 means leaks were found, which the generated repo has: not a failure here.
+    { key: 'check', name: 'cli --check', args: [CLI, root, '--check'], exitCodes: [0, 1] },
     {
       key: 'jscodeshift',
       name: 'jscodeshift, parse only, .ts/.js',
@@ -173,7 +178,7 @@ async function checkMigration(root) {
  * forked), its peak RSS (the largest of those processes') and its stdout when asked for; rejects
  * when it fails.
  */
-function measure(args, { captureStdout = false } = {}) {
+function measure(args, { captureStdout = false, exitCodes = [0] } = {}) {
   const usageFile = join(tmp, `usage-${childCount++}.txt`);
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
@@ -188,7 +193,7 @@ function measure(args, { captureStdout = false } = {}) {
     child.on('error', reject);
     child.on('close', (code) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (code !== 0) {
+      if (!exitCodes.includes(code)) {
         reject(new Error(`node ${args.join(' ')} exited with ${code}:\n${Buffer.concat(stderr).toString().slice(-2000)}`));
         return;
       }
@@ -232,6 +237,9 @@ function printTargets(single, double) {
   const ratio = cli.seconds / baseline.seconds;
   console.log(`  ${verdict(ratio <= MAX_RATIO_TO_BASELINE)} cli within ${MAX_RATIO_TO_BASELINE}x the baseline: ${ratio.toFixed(2)}x (--cpus 2: ${(parallel.seconds / baseline.seconds).toFixed(2)}x)`);
   console.log(`  ${verdict(cli.seconds < jscodeshift.seconds)} cli faster than jscodeshift: ${cli.seconds.toFixed(2)} s vs ${jscodeshift.seconds.toFixed(2)} s`);
+  const check = single.get('check');
+  const checkRatio = check.seconds / cli.seconds;
+  console.log(`  ${verdict(checkRatio <= MAX_CHECK_TO_DRY_RUN)} --check within a third of a full dry run: ${checkRatio.toFixed(2)}x (${(check.seconds / baseline.seconds).toFixed(2)}x the baseline)`);
   const rss = Math.max(cli.rssMB, parallel.rssMB);
   console.log(`  ${verdict(rss < MAX_RSS_MB)} peak RSS under ${MAX_RSS_MB} MB: ${cli.rssMB.toFixed(0)} MB (--cpus 2: ${parallel.rssMB.toFixed(0)} MB)`);
   if (!double) return;

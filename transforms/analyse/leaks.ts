@@ -19,6 +19,7 @@ import type { LeakClass, SourceLocation, StateReport, StateWrite } from '../type
 import { freeReferences, patternNames } from './ast.js';
 import type { StoreModule } from './find-stores.js';
 import { isComponentPath, isScriptPath, parseMarkup, type ParsedFile, type Script } from './parse.js';
+import type { ImportedName } from './module-syntax.js';
 import type { ServerRendering } from './server-rendering.js';
 import type { SourceIndex } from './source-index.js';
 import { isTestFile, isToolingFile } from './store-modules.js';
@@ -70,7 +71,12 @@ export function analyseLeaks(index: SourceIndex, modules: StoreModule[], renderi
 
 class LeakAnalysis {
   private readonly functionContexts = new Map<string, Context>();
-  private readonly markups = new Map<string, unknown>();
+  private readonly scriptIndexes = new WeakMap<Script, Map<string, Reference[]>>();
+  private readonly markupIndexes = new WeakMap<ParsedFile, Map<string, Reference[]>>();
+  private readonly markupTexts = new WeakMap<ParsedFile, { text: string; words: Set<string> }>();
+  private readonly bindings = new WeakMap<Script, Map<string, ImportedName[]>>();
+  private readonly leaders = new Map<string, Set<string>>();
+  private readonly importers = new Map<string, string[]>();
   private reverseImports: Map<string, string[]> | undefined;
 
   constructor(
@@ -125,11 +131,11 @@ class LeakAnalysis {
 
   /** Every write of one piece of state: in its module, and wherever its exports are imported. */
   private writesOf(file: ParsedFile, script: Script, local: string, exports: string[]): StateWrite[] {
-    const references = this.scriptReferences(file, script, new Set([local]), { ownTopLevel: true });
+    const references = this.scriptReferences(file, script, new Set([local]), 'writes');
     // State in a component's module script is used by its instance script and markup directly.
     const instance = script.kind === 'component-module' ? file.scripts.find((candidate) => candidate.kind === 'instance') : undefined;
-    if (instance) references.push(...this.scriptReferences(file, instance, new Set([local])));
-    for (const exported of exports) references.push(...this.importedReferences(file.path, exported));
+    if (instance) references.push(...this.scriptReferences(file, instance, new Set([local]), 'writes'));
+    for (const exported of exports) references.push(...this.importedReferences(file.path, exported, 'writes'));
     const writes: StateWrite[] = [];
     const methods = mutatingMethods(script, local);
     for (const reference of references) {
@@ -172,61 +178,111 @@ class LeakAnalysis {
     return [];
   }
 
-  /** References to `names` in one script (free ones: a parameter of the same name is another thing) and, for an instance script, in the markup. */
-  private scriptReferences(file: ParsedFile, script: Script, names: ReadonlySet<string>, { ownTopLevel = false } = {}): Reference[] {
-    const wanted = (name: string) => names.has(name) || (file.isComponent && name.startsWith('$') && names.has(name.slice(1)));
-    // Top-level names are bound in the program's own scope; per statement they are free.
-    const free = new Set<Node>(
-      ownTopLevel
-        ? script.ast.program.body.flatMap((statement) => freeReferences(statement).identifiers.filter((node) => wanted(node.name)))
-        : freeReferences(script.ast.program).identifiers.filter((node) => wanted(node.name)),
-    );
+  /**
+   * References to `names` in one script (free ones: a parameter of the same name is another thing)
+   * and, for an instance script, in the markup. For `writes`, markup that cannot write them is not read.
+   */
+  private scriptReferences(file: ParsedFile, script: Script, names: ReadonlySet<string>, wanted: 'writes' | 'all' = 'all'): Reference[] {
+    const byName = this.scriptIndex(file, script);
     const references: Reference[] = [];
-    if (free.size > 0) {
-      walkWithPath(script.ast.program, (node, path) => {
-        if (free.has(node)) references.push({ file, script, node, path: [...path] });
-      });
+    for (const name of names) {
+      references.push(...(byName.get(name) ?? []));
+      if (file.isComponent) references.push(...(byName.get(`$${name}`) ?? []));
     }
-    if (script.kind === 'instance') references.push(...this.markupReferences(file, wanted));
+    if (script.kind === 'instance') references.push(...this.markupReferences(file, names, wanted));
     return references;
   }
 
-  private markupReferences(file: ParsedFile, wanted: (name: string) => boolean): Reference[] {
-    const outsideScripts = file.scripts.reduceRight((text, script) => text.slice(0, script.offset) + text.slice(script.offset + script.code.length), file.text);
-    if (![...outsideScripts.matchAll(/[$\w]+/g)].some(([word]) => wanted(word))) return [];
-    if (!this.markups.has(file.path)) this.markups.set(file.path, parseMarkup(file.path, file.text));
-    const fragment = this.markups.get(file.path);
-    if (!fragment) return [];
-    const references: Reference[] = [];
-    const seen = new Set<Node>();
-    walkMarkup(fragment as Node, [], false, (node, path, browserDirective) => {
-      if (node.type !== 'Identifier' || !wanted(node.name) || seen.has(node) || !isMarkupReference(node, path.at(-1))) return;
-      seen.add(node); // a shorthand property holds the same node as key and value
-      references.push({ file, script: undefined, node, path: [...path], browserDirective });
+  /**
+   * Every free reference of a script by name, with its path, found in one walk. Free per
+   * top-level statement: a module's own top-level names count, a parameter of the same name does not.
+   */
+  private scriptIndex(file: ParsedFile, script: Script): Map<string, Reference[]> {
+    let byName = this.scriptIndexes.get(script);
+    if (byName) return byName;
+    byName = new Map();
+    const free = new Set<Node>(script.ast.program.body.flatMap((statement) => freeReferences(statement).identifiers));
+    walkWithPath(script.ast.program, (node, path) => {
+      if (!free.has(node)) return;
+      const name = (node as unknown as { name: string }).name;
+      if (!byName!.has(name)) byName!.set(name, []);
+      byName!.get(name)!.push({ file, script, node, path: [...path] });
     });
-    return references;
+    this.scriptIndexes.set(script, byName);
+    return byName;
+  }
+
+  private markupReferences(file: ParsedFile, names: ReadonlySet<string>, wanted: 'writes' | 'all'): Reference[] {
+    // Cheap text checks first: Svelte's parser runs only for markup that mentions one of the names
+    // (in a way that can write it, when only writes are wanted).
+    let markup = this.markupTexts.get(file);
+    if (!markup) {
+      const text = file.scripts.reduceRight((rest, script) => rest.slice(0, script.offset) + rest.slice(script.offset + script.code.length), file.text);
+      this.markupTexts.set(file, (markup = { text, words: new Set(text.match(/[$\w]+/g) ?? []) }));
+    }
+    if (![...names].some((name) => markup.words.has(name) || markup.words.has(`$${name}`))) return [];
+    if (wanted === 'writes' && ![...names].some((name) => mayWrite(markup.text, name))) return [];
+    let byName = this.markupIndexes.get(file);
+    if (!byName) {
+      byName = new Map();
+      const fragment = parseMarkup(file);
+      const seen = new Set<Node>();
+      if (fragment) {
+        walkMarkup(fragment as Node, [], false, (node, path, browserDirective) => {
+          if (node.type !== 'Identifier' || seen.has(node) || !isMarkupReference(node, path.at(-1))) return;
+          seen.add(node); // a shorthand property holds the same node as key and value
+          if (!byName!.has(node.name)) byName!.set(node.name, []);
+          byName!.get(node.name)!.push({ file, script: undefined, node, path: [...path], browserDirective });
+        });
+      }
+      this.markupIndexes.set(file, byName);
+    }
+    return [...names].flatMap((name) => [...(byName!.get(name) ?? []), ...(byName!.get(`$${name}`) ?? [])]);
   }
 
   /** References, in every file importing it, to export `exported` of `modulePath` (under any local name, through barrels). */
-  private importedReferences(modulePath: string, exported: string): Reference[] {
+  private importedReferences(modulePath: string, exported: string, wanted: 'writes' | 'all' = 'all', only?: string): Reference[] {
     const references: Reference[] = [];
-    for (const importer of this.importersOf(modulePath)) {
+    for (const importer of only ? [only] : this.importersOf(modulePath)) {
+      if (!mayUse(this.index.files.get(importer) ?? '', exported, wanted)) continue;
       const file = this.index.get(importer);
       for (const script of file?.scripts ?? []) {
-        const locals = new Set<string>();
-        for (const statement of this.index.syntax(script).imports) {
-          const target = this.index.resolve(statement.source, importer);
-          if (!target) continue;
-          for (const name of statement.names) {
-            if (name.typeOnly || name.imported === '*') continue;
-            const origin = this.index.resolveExport(target, name.imported);
-            if (origin?.module === modulePath && origin.exported === exported) locals.add(name.local);
-          }
-        }
-        if (locals.size > 0) references.push(...this.scriptReferences(file!, script, locals));
+        const locals = new Set(this.importBindings(file!, script, this.leadingTo(modulePath)).filter((binding) => binding.module === modulePath && binding.exported === exported).map((binding) => binding.local));
+        if (locals.size > 0) references.push(...this.scriptReferences(file!, script, locals, wanted));
       }
     }
     return references;
+  }
+
+  /**
+   * What the value imports of a script from `targets` name, traced to the module that declares
+   * them. Only those: tracing an import of a component would parse it.
+   */
+  private importBindings(file: ParsedFile, script: Script, targets: ReadonlySet<string>): Array<{ module: string; exported: string; local: string }> {
+    let byTarget = this.bindings.get(script);
+    if (!byTarget) {
+      byTarget = new Map();
+      this.bindings.set(script, byTarget);
+      for (const statement of this.index.syntax(script).imports) {
+        const target = this.index.resolve(statement.source, file.path);
+        if (target) byTarget.set(target, [...(byTarget.get(target) ?? []), ...statement.names.filter((name) => !name.typeOnly && name.imported !== '*')]);
+      }
+    }
+    const bindings: Array<{ module: string; exported: string; local: string }> = [];
+    for (const [target, names] of byTarget) {
+      if (!targets.has(target)) continue;
+      for (const name of names) {
+        const origin = this.index.resolveExport(target, name.imported);
+        if (origin) bindings.push({ ...origin, local: name.local });
+      }
+    }
+    return bindings;
+  }
+
+  /** The module and every module re-exporting it, directly or not. */
+  private leadingTo(modulePath: string): ReadonlySet<string> {
+    this.importersOf(modulePath);
+    return this.leaders.get(modulePath)!;
   }
 
   /** App files whose imports reach `modulePath`, directly or through modules re-exporting it. */
@@ -241,17 +297,26 @@ class LeakAnalysis {
         }
       }
     }
+    const known = this.importers.get(modulePath);
+    if (known) return known;
     const found = new Set<string>();
+    const leaders = new Set([modulePath]);
     const queue = [modulePath];
     while (queue.length > 0) {
       const target = queue.pop()!;
       for (const importer of this.reverseImports.get(target) ?? []) {
         if (found.has(importer) || importer === modulePath) continue;
         found.add(importer);
-        if (/\bexport\b[^;]*?\bfrom\b/.test(this.index.files.get(importer) ?? '')) queue.push(importer);
+        if (/\bexport\b[^;]*?\bfrom\b/.test(this.index.files.get(importer) ?? '')) {
+          queue.push(importer);
+          leaders.add(importer);
+        }
       }
     }
-    return [...found];
+    const importers = [...found];
+    this.importers.set(modulePath, importers);
+    this.leaders.set(modulePath, leaders);
+    return importers;
   }
 
   private offsetOf(reference: Reference): number {
@@ -345,23 +410,54 @@ class LeakAnalysis {
     if (known) return known;
     // Recursion adds nothing: while a function is being placed, its own calls count for nothing.
     this.functionContexts.set(key, { runs: 'nowhere' });
-    const references = this.scriptReferences(fn.file, fn.script, new Set(fn.locals), { ownTopLevel: true }).filter((reference) => !isDeclarationOf(reference));
+    // Its own module first, then importer by importer: the first call on the server settles it,
+    // and the importers after it need not be parsed.
+    const batches: Array<() => Reference[]> = [() => this.scriptReferences(fn.file, fn.script, new Set(fn.locals)).filter((reference) => !isDeclarationOf(reference))];
     if (fn.script.kind !== 'instance') {
-      const syntax = this.index.syntax(fn.script);
-      for (const [exported, local] of syntax.localExports) if (fn.locals.includes(local)) references.push(...this.importedReferences(fn.file.path, exported));
+      for (const [exported, local] of this.index.syntax(fn.script).localExports) {
+        if (!fn.locals.includes(local)) continue;
+        for (const importer of this.importersOf(fn.file.path)) batches.push(() => this.importedReferences(fn.file.path, exported, 'all', importer));
+      }
     }
     let result: Context = { runs: 'nowhere' };
-    for (const reference of references) {
-      const context = this.resolve(this.contextOf(reference));
-      if (context.runs === 'server') {
-        result = context;
-        break;
+    for (const batch of batches) {
+      for (const reference of batch()) {
+        const context = this.resolve(this.contextOf(reference));
+        if (context.runs === 'server') {
+          this.functionContexts.set(key, context);
+          return context;
+        }
+        if (context.runs === 'browser' || (context.runs === 'startup' && result.runs === 'nowhere')) result = context;
       }
-      if (context.runs === 'browser' || (context.runs === 'startup' && result.runs === 'nowhere')) result = context;
     }
     this.functionContexts.set(key, result);
     return result;
   }
+}
+
+/**
+ * Whether a file's text may use export `exported` (for `writes`: write it), read without parsing:
+ * it names the export (a namespace import names it as a property; an alias, after `as`), and, for
+ * writes, one of the names it may be imported under is written somewhere. A superset.
+ */
+function mayUse(text: string, exported: string, wanted: 'writes' | 'all'): boolean {
+  if (exported === 'default') return true;
+  const escaped = exported.replace(/\$/g, '\\$');
+  if (!new RegExp(`(?:^|[^\\w$])${escaped}(?![\\w$])`).test(text)) return false;
+  if (wanted === 'all') return true;
+  const aliases = [...text.matchAll(new RegExp(`(?:^|[^\\w$])${escaped}\\s+as\\s+([\\w$]+)`, 'g'))].map((match) => match[1]!);
+  return [exported, ...aliases].some((local) => mayWrite(text, local));
+}
+
+/**
+ * Whether markup text may write `name`: an assignment, `++`/`--`, a method call on it or a
+ * property, or a binding (`$name = …`, `name.count++`, `name.set(…)`, `bind:value={$name}`).
+ * A superset, to skip parsing markup that only reads.
+ */
+function mayWrite(markup: string, name: string): boolean {
+  const n = `\\$?${name.replace(/\$/g, '\\$')}`;
+  const assign = '(?:[-+*/%&|^?]*=(?!=)|\\+\\+|--)';
+  return new RegExp(`(?:^|[^\\w$.])${n}\\s*(?:${assign}|(?:\\??\\.[\\w$]+|\\[[^\\]]*\\])+\\s*(?:${assign}|\\())|(?:\\+\\+|--)\\s*${n}\\b|bind:[\\w$|]+\\s*=\\s*\\{\\s*${n}\\b`).test(markup);
 }
 
 function classOf(writes: StateWrite[]): LeakClass {

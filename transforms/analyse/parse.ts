@@ -85,16 +85,22 @@ export function parseFile(path: string, text: string): ParsedFile {
     scripts.push({ kind, offset: start, code, ast: parseScriptCode(path, text, code, start), lang });
   }
   const moduleEnd = root.module ? (root.module as unknown as { end: number }).end : 0;
-  return { path, text, isComponent: true, scripts, instanceInsertAt: moduleEnd };
+  const parsed: ParsedFile = { path, text, isComponent: true, scripts, instanceInsertAt: moduleEnd };
+  markups.set(parsed, root.fragment);
+  return parsed;
 }
 
+/** The markup Svelte's parser read while finding a component's scripts: kept as long as the parsed file. */
+const markups = new WeakMap<ParsedFile, unknown>();
+
 /**
- * A component's markup as Svelte's parser reads it (expressions are ESTree nodes at file
+ * A parsed component's markup as Svelte's parser reads it (expressions are ESTree nodes at file
  * offsets), or undefined when it does not parse: whoever asks then knows nothing of its markup.
  */
-export function parseMarkup(path: string, text: string): unknown {
+export function parseMarkup(file: ParsedFile): unknown {
+  if (markups.has(file)) return markups.get(file);
   try {
-    return parseComponent(path, text).fragment;
+    return parseComponent(file.path, file.text).fragment;
   } catch (error) {
     if (error instanceof MigrationError) return undefined;
     throw error;

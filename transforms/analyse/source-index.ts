@@ -136,8 +136,16 @@ export class SourceIndex {
     return resolveImport(specifier, importer, this.project, this.files);
   }
 
+  private readonly exportOrigins = new Map<string, { module: string; exported: string } | undefined>();
+
   /** Which module really declares export `name` of `modulePath`, following re-exports and barrels. */
-  resolveExport(modulePath: string, name: string, seen = new Set<string>()): { module: string; exported: string } | undefined {
+  resolveExport(modulePath: string, name: string): { module: string; exported: string } | undefined {
+    const key = `${modulePath}\0${name}`;
+    if (!this.exportOrigins.has(key)) this.exportOrigins.set(key, this.findExportOrigin(modulePath, name, new Set()));
+    return this.exportOrigins.get(key);
+  }
+
+  private findExportOrigin(modulePath: string, name: string, seen: Set<string>): { module: string; exported: string } | undefined {
     const key = `${modulePath}\0${name}`;
     if (seen.has(key)) return undefined;
     seen.add(key);
@@ -151,7 +159,7 @@ export class SourceIndex {
       for (const statement of syntax.imports) {
         const imported = statement.names.find((candidate) => candidate.local === local && !candidate.typeOnly);
         const target = imported && this.resolve(statement.source, modulePath);
-        if (imported && target && imported.imported !== '*') return this.resolveExport(target, imported.imported, seen);
+        if (imported && target && imported.imported !== '*') return this.findExportOrigin(target, imported.imported, seen);
       }
       return { module: modulePath, exported: name };
     }
@@ -159,9 +167,9 @@ export class SourceIndex {
       const named = reExport.names.find((candidate) => candidate.exported === name && !candidate.typeOnly);
       const target = (named || reExport.star === 'all') && this.resolve(reExport.source, modulePath);
       if (!target) continue;
-      if (named) return this.resolveExport(target, named.imported, seen);
+      if (named) return this.findExportOrigin(target, named.imported, seen);
       if (name === 'default') continue;
-      const found = this.resolveExport(target, name, seen);
+      const found = this.findExportOrigin(target, name, seen);
       if (found) return found;
     }
     return undefined;
