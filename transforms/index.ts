@@ -85,7 +85,7 @@ export function checkLeaks(files: ProjectFiles | Record<string, string>, options
   const unreadable = options.unreadable ?? [];
   const ignored = options.ignored ?? [];
   const projectFiles: ProjectFiles = new Map([...readable, ...[...unreadable, ...ignored].map((file) => [file.file, file.text] as const)]);
-  const index = new SourceIndex(projectFiles, discoverProject(readable, options), unreadable, ignored.map((file) => file.file));
+  const index = new SourceIndex(projectFiles, discoverProject(readable, options), unreadable, ignored.map((file) => file.file), true);
   const modules = findStoreModules(index, { factories: (options.factories ?? []).map(parseFactorySpec), isIncluded: pathFilter(options.include, options.exclude) });
   const rendering = serverRendering(index);
   const state = analyseLeaks(index, modules, rendering);

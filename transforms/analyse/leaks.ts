@@ -330,7 +330,7 @@ class LeakAnalysis {
       this.rendering.runsOnServer(file.path) ? { runs: 'server', at: { file: file.path, ...lineColumn(file.text, this.offsetOf(reference)) } } : { runs: 'browser' };
     if (reference.browserDirective) return { runs: 'browser' };
     const chain = [...path, node];
-    for (let i = chain.length - 1; i > 0; i--) if (isBrowserOnlyPlace(chain[i - 1]!, chain[i]!, chain.slice(0, i - 1))) return { runs: 'browser' };
+    for (let i = chain.length - 1; i > 0; i--) if (isBrowserOnlyPlace(chain[i - 1]!, chain[i]!)) return { runs: 'browser' };
     // Markup renders on the server, functions in it included, unless under a browser-only directive
     // or handed to a child component, which decides when it calls them.
     if (!script) return this.callbackProp(file, chain) ?? serverHere();
@@ -480,7 +480,7 @@ const TRANSPARENT = new Set(['TSNonNullExpression', 'ParenthesizedExpression', '
  * `this`), calls a mutating method of a property (`state.items.push()`), or is bound
  * (`bind:value={$name}`).
  */
-function isWrite({ node, path }: Reference, classMethods?: ReadonlySet<string>): boolean {
+function isWrite({ node, path }: Pick<Reference, 'node' | 'path'>, classMethods?: ReadonlySet<string>): boolean {
   let current: Node = node;
   let method: string | undefined;
   let depth = 0;
@@ -562,8 +562,7 @@ function mutatingMethods(script: Script, local: string): Set<string> | undefined
     calls.set(name, called);
     walkWithPath(methodBody, (node, path) => {
       if (node.type !== 'ThisExpression') return;
-      const reference: Reference = { file: undefined as never, script, node, path: [...path] };
-      if (isWrite(reference, new Set())) mutating.add(name);
+      if (isWrite({ node, path }, new Set())) mutating.add(name);
       const parent = path.at(-1);
       const grandparent = path.at(-2);
       if (parent?.type === 'MemberExpression' && parent.object === node && !parent.computed && parent.property.type === 'Identifier' && grandparent?.type === 'CallExpression' && grandparent.callee === parent) called.add(parent.property.name);
@@ -582,7 +581,7 @@ function mutatingMethods(script: Script, local: string): Set<string> | undefined
 }
 
 /** Whether `child`, directly under `parent`, only runs in the browser. */
-function isBrowserOnlyPlace(parent: Node, child: Node, above: Node[]): boolean {
+function isBrowserOnlyPlace(parent: Node, child: Node): boolean {
   if ((parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression') && parent.arguments.includes(child as never)) {
     return BROWSER_ONLY_CALLS.has(calleeName(parent.callee));
   }
@@ -606,7 +605,6 @@ function isBrowserOnlyPlace(parent: Node, child: Node, above: Node[]): boolean {
       return body.slice(0, Math.max(position, 0)).some((statement) => statement.type === 'IfStatement' && guardsServer(statement.test) && exits(statement.consequent));
     }
     default:
-      void above;
       return false;
   }
 }

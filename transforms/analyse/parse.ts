@@ -65,7 +65,8 @@ export function parseScriptCode(path: string, fileText: string, code: string, of
   }
 }
 
-export function parseFile(path: string, text: string): ParsedFile {
+/** `keepMarkup`: keep the component's markup tree with it, for `parseMarkup` (memory for a second parse). */
+export function parseFile(path: string, text: string, keepMarkup = false): ParsedFile {
   if (!isComponentPath(path)) {
     const ast = parseScriptCode(path, text, text, 0);
     const lang = /\.[cm]?ts$/.test(path) ? 'ts' : 'js';
@@ -86,11 +87,11 @@ export function parseFile(path: string, text: string): ParsedFile {
   }
   const moduleEnd = root.module ? (root.module as unknown as { end: number }).end : 0;
   const parsed: ParsedFile = { path, text, isComponent: true, scripts, instanceInsertAt: moduleEnd };
-  markups.set(parsed, root.fragment);
+  if (keepMarkup) markups.set(parsed, root.fragment);
   return parsed;
 }
 
-/** The markup Svelte's parser read while finding a component's scripts: kept as long as the parsed file. */
+/** The markup Svelte's parser read while finding a component's scripts, when asked to keep it: as long as the parsed file. */
 const markups = new WeakMap<ParsedFile, unknown>();
 
 /**

@@ -45,6 +45,12 @@ export class SourceIndex {
     unreadable: readonly UnreadableFile[] = [],
     /** Files the user asked not to read: their text is there for the text checks, they are never parsed. */
     readonly ignored: readonly string[] = [],
+    /**
+     * Keep each component's markup tree from the parse that finds its scripts. Worth it when most
+     * parsed components have their markup read (the leak check); a migration keeps its parsed
+     * files to the end, and reads few components' markup, so it parses those again instead.
+     */
+    private readonly keepMarkup = false,
   ) {
     for (const { text: _text, ...error } of unreadable) {
       this.errors.set(error.file, error);
@@ -63,7 +69,7 @@ export class SourceIndex {
         this.tooLarge.set(path, { file: path, line: 1, column: 1, message: `too large to parse: ${size}, the limit is ${MAX_PARSED_LENGTH / 1e6} million` });
       } else if (text !== undefined) {
         try {
-          result = parseFile(path, text);
+          result = parseFile(path, text, this.keepMarkup);
         } catch (error) {
           if (!(error instanceof MigrationError)) throw error;
           this.errors.set(path, { file: error.file, line: error.line, column: error.column, message: error.reason });
