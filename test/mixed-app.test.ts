@@ -129,7 +129,9 @@ describe('a generated app mixing patterns that broke codemods on real apps', () 
   });
 
   run('gives the unit test state of its own and the component test its context option', () => {
-    expect(readFileSync(join(dir, 'src/lib/stores/cart.test.ts'), 'utf8')).toContain("import { createCartContext } from './cart';\n\nconst { cart } = createCartContext();\n");
+    const unit = readFileSync(join(dir, 'src/lib/stores/cart.test.ts'), 'utf8');
+    expect(unit).toContain("import { createCartContext } from './cart';\n\nconst { cart } = createCartContext();\n");
+    expect(unit).toContain("await import('./cart').then((module) => ({ ...module, ...module.createCartContext() }));");
     const mounted = readFileSync(join(dir, 'src/lib/components/CartBadge.test.ts'), 'utf8');
     expect(mounted).toContain('mount(CartBadge, { target, context: new Map([[CART_CONTEXT, createCartContext()]]) })');
     expect(mounted).toContain("import { CART_CONTEXT } from '$lib/context-keys';");

@@ -125,7 +125,7 @@ function applyEdits(index: SourceIndex, migrating: ModulePlan[], annotated: Modu
   const { project } = index;
   const renders = findRendersOutsideLayout(index, migrating);
   // Tests make state with `create…Context()`: their own imports of state, and the render option.
-  const madeByTests = new Set([...migrating.filter((plan) => plan.testUses.length > 0), ...renders.flatMap((render) => (render.option ? render.plans : []))]);
+  const madeByTests = new Set([...migrating.filter((plan) => plan.testUses.length > 0 || plan.testImports.length > 0), ...renders.flatMap((render) => (render.option ? render.plans : []))]);
   const usesByFile = groupByFile(migrating.flatMap((plan) => plan.consumers));
   const typeEdits = typeUseEditsByFile(edits, migrating, usesByFile);
   const typeSpecifiers = new Map([...typeEdits.values()].flatMap((edit) => [...edit.specifiers]));
@@ -147,6 +147,12 @@ function applyEdits(index: SourceIndex, migrating: ModulePlan[], annotated: Modu
     const editor = edits.editor(file, uses[0]!.script);
     const { calls, imports } = rewriteConsumerImports(editor, uses, 'create', typeSpecifiers);
     insertAfterImports(editor, [...imports, '', ...calls.map((call) => contextCallLine(editor.style, call))]);
+  }
+  // `await import('./cart')` in a test: the module, with the state `createCartContext()` makes.
+  for (const plan of migrating) {
+    for (const { file, script, node } of plan.testImports) {
+      edits.editor(file, script).edits.appendLeft(script.offset + node.end!, `.then((module) => ({ ...module, ...module.${plan.names.create}() }))`);
+    }
   }
   const layoutUses = [...usesByFile].find(([file]) => file.path === project.rootLayout)?.[1] ?? [];
   initInRootLayout(edits, initOrder(migrating), layoutUses, project, typeSpecifiers);

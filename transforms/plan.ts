@@ -50,6 +50,8 @@ export interface ModulePlan {
   dependencies: ConsumerUse[];
   /** Imports of its state in unit tests: they call its exported `create…Context()` for state of their own. */
   testUses: ConsumerUse[];
+  /** `import('./cart')` in unit tests: the module they get gains the state of its own `create…Context()` makes. */
+  testImports: Array<{ file: ParsedFile; script: Script; node: Node }>;
   barrels: BarrelUse[];
   names: ContextNames;
 }
@@ -78,7 +80,7 @@ export function planMigration(index: SourceIndex, options: PlanOptions = {}): Pl
   const plans = new Map<string, ModulePlan>();
   const names = nameContexts(storeModules, index);
   for (const module of storeModules) {
-    plans.set(module.file, { module, blockers: [...module.problems], consumers: [], typeUses: [], dependencies: [], testUses: [], barrels: [], names: names.get(module.file)! });
+    plans.set(module.file, { module, blockers: [...module.problems], consumers: [], typeUses: [], dependencies: [], testUses: [], testImports: [], barrels: [], names: names.get(module.file)! });
   }
   if (plans.size === 0) return { modules: [], constantOnly, skipped: [] };
   for (const plan of plans.values()) plan.dependencies = dependencyUses(plan, index, plans);
@@ -176,11 +178,17 @@ function blockTestsNeedingOtherContexts(plans: Iterable<ModulePlan>): void {
     for (const use of plan.testUses) {
       plan.blockers.push({
         ...useLocation(use),
-        reason: `this test imports \`${use.name.local}\`, whose state after the migration is made by ${plan.names.create}(), which takes ${dependency.plan.module.file}'s state from component context, and a test has none; test it through a component (render one inside a wrapper that calls the init functions), then run again`,
+        reason: `this test imports \`${use.name.local}\`, ${madeWithContext(plan, dependency)}`,
       });
+    }
+    for (const { file, script, node } of plan.testImports) {
+      plan.blockers.push({ file: file.path, ...lineColumn(file.text, script.offset + node.start!), reason: `this test imports ${plan.module.file}, ${madeWithContext(plan, dependency)}` });
     }
   }
 }
+
+const madeWithContext = (plan: ModulePlan, dependency: ConsumerUse) =>
+  `whose state after the migration is made by ${plan.names.create}(), which takes ${dependency.plan.module.file}'s state from component context, and a test has none; test it through a component (render one inside a wrapper that calls the init functions), then run again`;
 
 /**
  * Modules that share state migrate together or not at all: a module using a blocked module's
@@ -371,6 +379,11 @@ function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans
 
   for (const dynamicImport of syntax.dynamicImports) {
     const target = index.resolve(dynamicImport.source, file.path);
+    if (isTest && target && plans.has(target)) {
+      plans.get(target)!.testImports.push({ file, script, node: dynamicImport.node });
+      used = true;
+      continue;
+    }
     for (const plan of target ? modulesBehind(target, index, plans) : []) {
       plan.blockers.push({ ...at(dynamicImport.node), reason: `dynamic import of ${plan.module.file}; import its names statically in a component instead` });
     }

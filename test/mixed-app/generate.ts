@@ -191,6 +191,12 @@ import { cart } from './cart';
 
 cart.set([1, 2]);
 if (get(cart).length !== 2) throw new Error('the cart should hold two items');
+
+// A fresh module, as tests get after resetting modules: it comes with state of its own.
+export async function freshCart() {
+	const { cart: fresh } = await import('./cart');
+	return get(fresh);
+}
 `,
     // A component test mounting a component that reads the store: it is given the context option.
     'src/lib/components/CartBadge.test.ts': `import { mount } from 'svelte';
