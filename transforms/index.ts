@@ -18,7 +18,8 @@ import { FileEdits } from './edit/file-edits.js';
 import { addContextKeys } from './edit/key-module.js';
 import { annotateBlockers } from './edit/annotate.js';
 import { initInRootLayout } from './edit/root-layout.js';
-import { insertAfterImports } from './edit/script-edits.js';
+import { insertAfterImports, namesInUse, statement } from './edit/script-edits.js';
+import { unusedName } from './text.js';
 import { blockDependentsOfBlocked, initOrder, isMigrating, planMigration, whyNotParsed, type ConsumerUse, type ModulePlan, type Plan, type TypeUse } from './plan.js';
 import { verifyMigration } from './verify/index.js';
 import { analyseLeaks } from './analyse/leaks.js';
@@ -143,10 +144,30 @@ function applyEdits(index: SourceIndex, migrating: ModulePlan[], annotated: Modu
     insertAfterImports(editor, [...imports, '', ...calls.map((call) => contextCallLine(editor.style, call))]);
   }
   // Unit tests get state of their own: `const { cart } = createCartContext();`.
+  // A test that also renders a component reading that state hands the component the same state,
+  // as the module did before: `const cartContext = createCartContext();`, then the render option.
+  const createdByTests = new Map<Script, Map<ModulePlan, string>>();
   for (const [file, uses] of groupByFile(migrating.flatMap((plan) => plan.testUses))) {
     const editor = edits.editor(file, uses[0]!.script);
     const { calls, imports } = rewriteConsumerImports(editor, uses, 'create', typeSpecifiers);
-    insertAfterImports(editor, [...imports, '', ...calls.map((call) => contextCallLine(editor.style, call))]);
+    const rendered = new Set(renders.filter((render) => render.option && render.script === editor.script).flatMap((render) => render.plans));
+    const created = new Map<ModulePlan, string>();
+    const lines: string[] = [];
+    const taken = new Set<string>();
+    for (const call of calls) {
+      if (call.namespace || call.from || !rendered.has(call.plan)) {
+        lines.push(contextCallLine(editor.style, call));
+        // Its accessor is imported already: the render option calls it, not a second import.
+        if (rendered.has(call.plan)) created.set(call.plan, `${call.callee}()`);
+        continue;
+      }
+      const bundle = unusedName(call.plan.names.type[0]!.toLowerCase() + call.plan.names.type.slice(1), [], namesInUse(editor, taken));
+      taken.add(bundle);
+      lines.push(statement(editor.style, `const ${bundle} = ${call.callee}()`), contextCallLine(editor.style, { ...call, from: bundle }));
+      created.set(call.plan, bundle);
+    }
+    insertAfterImports(editor, [...imports, '', ...lines]);
+    createdByTests.set(editor.script, created);
   }
   // `await import('./cart')` in a test: the module, with the state `createCartContext()` makes.
   for (const plan of migrating) {
@@ -157,7 +178,7 @@ function applyEdits(index: SourceIndex, migrating: ModulePlan[], annotated: Modu
   const layoutUses = [...usesByFile].find(([file]) => file.path === project.rootLayout)?.[1] ?? [];
   initInRootLayout(edits, initOrder(migrating), layoutUses, project, typeSpecifiers);
   if (project.contextStyle === 'key-module') addContextKeys(edits, migrating, project);
-  const left = giveTestsTheirContext(edits, renders);
+  const left = giveTestsTheirContext(edits, renders, createdByTests);
   return { output: edits.result(), outsideRootLayout: left.map((render) => render.need) };
 }
 

@@ -31,7 +31,7 @@ export interface RenderOutsideLayout {
    * In a unit test, with Symbol keys (key-module style) and modules that make their state on their
    * own: the `context` render option that sets it all up, and the imports it takes.
    */
-  option?: { text: string; imports: Array<{ name: string; from: string }> };
+  option?: { text: string; imports: Array<{ name: string; from: string; creates?: ModulePlan }> };
 }
 
 export function findRendersOutsideLayout(index: SourceIndex, migrating: ModulePlan[]): RenderOutsideLayout[] {
@@ -90,7 +90,7 @@ function contextOption(path: string, plans: ModulePlan[], index: SourceIndex): R
     text: `context: new Map([${entries}])`,
     imports: plans.flatMap((plan) => [
       { name: plan.names.key, from: importSpecifier(path, keyModuleFor(project, plan.module.file), project, files) },
-      { name: plan.names.create, from: importSpecifier(path, plan.module.file, project, files) },
+      { name: plan.names.create, from: importSpecifier(path, plan.module.file, project, files), creates: plan },
     ]),
   };
 }
@@ -101,12 +101,15 @@ function contextOption(path: string, plans: ModulePlan[], index: SourceIndex): R
  * with an options object that sets no context yet. Returns the renders left for a person, whose
  * report line gives the option to add.
  */
-export function giveTestsTheirContext(edits: FileEdits, renders: RenderOutsideLayout[]): RenderOutsideLayout[] {
+export function giveTestsTheirContext(edits: FileEdits, renders: RenderOutsideLayout[], createdBy: ReadonlyMap<Script, ReadonlyMap<ModulePlan, string>>): RenderOutsideLayout[] {
   const left: RenderOutsideLayout[] = [];
   const importsByScript = new Map<Script, { editor: ScriptEditor; imports: Map<string, Set<string>> }>();
   for (const render of renders) {
     const call = render.call;
-    const edit = render.option && call.type === 'CallExpression' ? optionEdit(call, render.option.text) : undefined;
+    // A test that made the state for its own uses hands the component that same state.
+    const created = createdBy.get(render.script);
+    const text = `context: new Map([${render.plans.map((plan) => `[${plan.names.key}, ${created?.get(plan) ?? `${plan.names.create}()`}]`).join(', ')}])`;
+    const edit = render.option && call.type === 'CallExpression' ? optionEdit(call, text) : undefined;
     if (!edit) {
       left.push(render);
       continue;
@@ -114,10 +117,12 @@ export function giveTestsTheirContext(edits: FileEdits, renders: RenderOutsideLa
     const entry = importsByScript.get(render.script) ?? { editor: edits.editor(render.file, render.script), imports: new Map<string, Set<string>>() };
     importsByScript.set(render.script, entry);
     entry.editor.edits.appendLeft(render.script.offset + edit.at, edit.text);
-    for (const { name, from } of render.option!.imports) entry.imports.set(from, (entry.imports.get(from) ?? new Set()).add(name));
+    for (const { name, from, creates } of render.option!.imports) {
+      if (!(creates && created?.has(creates))) entry.imports.set(from, (entry.imports.get(from) ?? new Set()).add(name));
+    }
   }
   for (const { editor, imports } of importsByScript.values()) {
-    insertAfterImports(editor, [...imports].map(([from, names]) => statement(editor.style, `import { ${[...names].join(', ')} } from ${quoted(editor.style, from)}`)));
+    insertAfterImports(editor, [...imports].map(([from, names]) => statement(editor.style, `import { ${[...names].join(', ')} } from ${quoted(editor.style, from)}`)), { beforeEarlierInserts: true });
   }
   return left;
 }

@@ -109,7 +109,9 @@ function lastLeadingImport(editor: ScriptEditor): Node | undefined {
  * the script, so that they come before every other statement.
  * `lines` are complete statements without indentation or line ends; an empty string is a blank line.
  */
-export function insertAfterImports(editor: ScriptEditor, lines: string[]): void {
+export function insertAfterImports(editor: ScriptEditor, lines: string[], { beforeEarlierInserts = false } = {}): void {
+  // Lines inserted at the same place by an earlier call come first, unless these must precede them (imports).
+  const insert = (at: number, text: string) => (beforeEarlierInserts ? editor.edits.prependLeft(at, text) : editor.edits.appendLeft(at, text));
   if (lines.length === 0) return;
   const { text, style } = editor;
   const anchor = lastLeadingImport(editor);
@@ -119,23 +121,23 @@ export function insertAfterImports(editor: ScriptEditor, lines: string[]): void 
     const end = endOf(editor, anchor);
     const newline = text.indexOf('\n', end);
     if (newline !== -1 && newline < scriptEnd(editor) && /^[ \t]*\r?$/.test(text.slice(end, newline))) {
-      editor.edits.appendLeft(newline + 1, block + style.eol);
+      insert(newline + 1, block + style.eol);
     } else {
-      editor.edits.appendLeft(end, style.eol + block);
+      insert(end, style.eol + block);
     }
     return;
   }
   // No imports: put the lines first in the script, after its opening line break.
   const start = editor.script.offset;
   const firstBreak = /^[ \t]*\r?\n/.exec(editor.script.code);
-  if (firstBreak) editor.edits.appendLeft(start + firstBreak[0].length, block + style.eol + blankLineIfCodeFollows(editor, start + firstBreak[0].length));
+  if (firstBreak) insert(start + firstBreak[0].length, block + style.eol + blankLineIfCodeFollows(editor, start + firstBreak[0].length));
   else if (editor.script.kind === 'module') {
     // After a file header (comment lines and a blank line: `// @ts-check`, a licence), else first.
     const header = /^(?:[ \t]*(?:\/\/[^\n]*|\/\*[\s\S]*?\*\/)[ \t]*\r?\n)+[ \t]*\r?\n/.exec(editor.script.code);
     const at = start + (header?.[0].length ?? 0);
-    editor.edits.appendLeft(at, block + style.eol + blankLineIfCodeFollows(editor, at));
+    insert(at, block + style.eol + blankLineIfCodeFollows(editor, at));
   }
-  else editor.edits.appendLeft(start, style.eol + block + style.eol);
+  else insert(start, style.eol + block + style.eol);
 }
 
 function blankLineIfCodeFollows(editor: ScriptEditor, at: number): string {
