@@ -130,7 +130,7 @@ describe('a generated app mixing patterns that broke codemods on real apps', () 
 
   run('gives the unit test state of its own and the component test its context option', () => {
     const unit = readFileSync(join(dir, 'src/lib/stores/cart.test.ts'), 'utf8');
-    expect(unit).toContain("import { createCartContext } from './cart';\n\nconst { cart } = createCartContext();\n");
+    expect(unit).toContain('const cartContext = createCartContext();\nconst cartCountContext = createCartCountContext(cartContext);\nconst { cart } = cartContext;\nconst { cartCount } = cartCountContext;\n');
     expect(unit).toContain("await import('./cart').then((module) => ({ ...module, ...module.createCartContext() }));");
     const mounted = readFileSync(join(dir, 'src/lib/components/CartBadge.test.ts'), 'utf8');
     expect(mounted).toContain('mount(CartBadge, { target, context: new Map([[CART_CONTEXT, createCartContext()]]) })');

@@ -18,7 +18,9 @@ import { FileEdits } from './edit/file-edits.js';
 import { addContextKeys } from './edit/key-module.js';
 import { annotateBlockers } from './edit/annotate.js';
 import { initInRootLayout } from './edit/root-layout.js';
-import { insertAfterImports, namesInUse, statement } from './edit/script-edits.js';
+import { insertAfterImports, namesInUse, quoted, statement, type ScriptEditor } from './edit/script-edits.js';
+import { importSpecifier } from './analyse/resolve.js';
+import type { Node } from '@babel/types';
 import { unusedName } from './text.js';
 import { blockDependentsOfBlocked, initOrder, isMigrating, planMigration, whyNotParsed, type ConsumerUse, type ModulePlan, type Plan, type TypeUse } from './plan.js';
 import { verifyMigration } from './verify/index.js';
@@ -131,9 +133,10 @@ function applyEdits(index: SourceIndex, migrating: ModulePlan[], annotated: Modu
   const typeEdits = typeUseEditsByFile(edits, migrating, usesByFile);
   const typeSpecifiers = new Map([...typeEdits.values()].flatMap((edit) => [...edit.specifiers]));
 
+  const parametersOf = new Map<ModulePlan, ModulePlan[]>();
   for (const plan of migrating) {
     const editor = edits.editor(index.get(plan.module.file)!, plan.module.script);
-    rewriteDeclaringModule(editor, plan, project, index.files, { specifiers: typeSpecifiers, queries: typeEdits.get(plan.module.file)?.queries ?? [] }, madeByTests.has(plan));
+    parametersOf.set(plan, rewriteDeclaringModule(editor, plan, project, index.files, { specifiers: typeSpecifiers, queries: typeEdits.get(plan.module.file)?.queries ?? [] }, madeByTests.has(plan)));
   }
   rewriteBarrels(edits, migrating.flatMap((plan) => plan.barrels), project);
 
@@ -144,30 +147,11 @@ function applyEdits(index: SourceIndex, migrating: ModulePlan[], annotated: Modu
     insertAfterImports(editor, [...imports, '', ...calls.map((call) => contextCallLine(editor.style, call))]);
   }
   // Unit tests get state of their own: `const { cart } = createCartContext();`.
-  // A test that also renders a component reading that state hands the component the same state,
-  // as the module did before: `const cartContext = createCartContext();`, then the render option.
   const createdByTests = new Map<Script, Map<ModulePlan, string>>();
   for (const [file, uses] of groupByFile(migrating.flatMap((plan) => plan.testUses))) {
     const editor = edits.editor(file, uses[0]!.script);
-    const { calls, imports } = rewriteConsumerImports(editor, uses, 'create', typeSpecifiers);
     const rendered = new Set(renders.filter((render) => render.option && render.script === editor.script).flatMap((render) => render.plans));
-    const created = new Map<ModulePlan, string>();
-    const lines: string[] = [];
-    const taken = new Set<string>();
-    for (const call of calls) {
-      if (call.namespace || call.from || !rendered.has(call.plan)) {
-        lines.push(contextCallLine(editor.style, call));
-        // Its accessor is imported already: the render option calls it, not a second import.
-        if (rendered.has(call.plan)) created.set(call.plan, `${call.callee}()`);
-        continue;
-      }
-      const bundle = unusedName(call.plan.names.type[0]!.toLowerCase() + call.plan.names.type.slice(1), [], namesInUse(editor, taken));
-      taken.add(bundle);
-      lines.push(statement(editor.style, `const ${bundle} = ${call.callee}()`), contextCallLine(editor.style, { ...call, from: bundle }));
-      created.set(call.plan, bundle);
-    }
-    insertAfterImports(editor, [...imports, '', ...lines]);
-    createdByTests.set(editor.script, created);
+    createdByTests.set(editor.script, giveTestStateOfItsOwn(editor, uses, rendered, parametersOf, typeSpecifiers, index));
   }
   // `await import('./cart')` in a test: the module, with the state `createCartContext()` makes.
   for (const plan of migrating) {
@@ -180,6 +164,52 @@ function applyEdits(index: SourceIndex, migrating: ModulePlan[], annotated: Modu
   if (project.contextStyle === 'key-module') addContextKeys(edits, migrating, project);
   const left = giveTestsTheirContext(edits, renders, createdByTests);
   return { output: edits.result(), outsideRootLayout: left.map((render) => render.need) };
+}
+
+/**
+ * A unit test's imports of state become state of its own: `const { cart } = createCartContext();`.
+ * A module whose state needs other modules' gets theirs handed in, made first, and a component
+ * the test renders gets the same state the test uses, as the module gave them both before:
+ *
+ *   const cartContext = createCartContext();
+ *   const checkoutContext = createCheckoutContext(cartContext);
+ *   const { cart } = cartContext;
+ *
+ * Returns, per module, what the render option hands over (a bundle, or a call).
+ */
+function giveTestStateOfItsOwn(editor: ScriptEditor, uses: ConsumerUse[], rendered: ReadonlySet<ModulePlan>, parametersOf: ReadonlyMap<ModulePlan, ModulePlan[]>, typeSpecifiers: ReadonlyMap<Node, string | null>, index: SourceIndex): Map<ModulePlan, string> {
+  const { calls, imports } = rewriteConsumerImports(editor, uses, 'create', typeSpecifiers);
+  const direct = new Map(calls.map((call) => [call.plan, call.callee]));
+  const needed = initOrder(calls.map((call) => call.plan));
+  const isParameter = new Set(needed.flatMap((plan) => parametersOf.get(plan) ?? []));
+  const taken = new Set<string>();
+  const fresh = (wanted: string) => {
+    const name = unusedName(wanted, [], namesInUse(editor, taken));
+    taken.add(name);
+    return name;
+  };
+  const newImports: string[] = [];
+  const bundles = new Map<ModulePlan, string>();
+  const lines: string[] = [];
+  for (const plan of needed) {
+    const parameters = parametersOf.get(plan) ?? [];
+    if (parameters.length === 0 && !isParameter.has(plan) && !rendered.has(plan)) continue;
+    let create = direct.get(plan);
+    if (!create) {
+      create = fresh(plan.names.create);
+      newImports.push(statement(editor.style, `import { ${create === plan.names.create ? create : `${plan.names.create} as ${create}`} } from ${quoted(editor.style, importSpecifier(uses[0]!.file.path, plan.module.file, index.project, index.files))}`));
+    }
+    const bundle = fresh(plan.names.type[0]!.toLowerCase() + plan.names.type.slice(1));
+    lines.push(statement(editor.style, `const ${bundle} = ${create}(${parameters.map((parameter) => bundles.get(parameter)!).join(', ')})`));
+    bundles.set(plan, bundle);
+  }
+  for (const call of calls) {
+    const bundle = bundles.get(call.plan);
+    if (bundle && call.namespace) lines.push(statement(editor.style, `const ${call.namespace.local} = { ...${call.namespace.module}, ...${bundle} }`));
+    else lines.push(contextCallLine(editor.style, bundle && !call.from ? { ...call, from: bundle } : call));
+  }
+  insertAfterImports(editor, [...imports, ...newImports, '', ...lines]);
+  return new Map([...rendered].flatMap((plan) => (bundles.has(plan) ? [[plan, bundles.get(plan)!] as const] : direct.has(plan) ? [[plan, `${direct.get(plan)}()`] as const] : [])));
 }
 
 function groupByFile(uses: ConsumerUse[]): Map<ParsedFile, ConsumerUse[]> {

@@ -167,28 +167,33 @@ function blockDependencyCycles(plans: Map<string, ModulePlan>): void {
 }
 
 /**
- * A test gets state of its own from `create…Context()`, which for a module using another module's
- * state fetches that state from context: outside a component there is none. Until such a module
- * can be created on its own, a test importing it holds it back, saying so.
+ * A test gets state of its own from `create…Context()`; for a module using other modules' state,
+ * the test makes theirs first and hands it in. That cannot be done for a module that reaches a
+ * dependency through a namespace import (its parameter is the namespace, not the bundle), nor in a
+ * test's `import('./module')`, which has no place to make the dependencies first: those hold the
+ * module back, saying so.
  */
 function blockTestsNeedingOtherContexts(plans: Iterable<ModulePlan>): void {
+  const namespaceDependency = (plan: ModulePlan, seen = new Set<ModulePlan>()): ConsumerUse | undefined => {
+    if (seen.has(plan)) return undefined;
+    seen.add(plan);
+    return plan.dependencies.find((use) => use.name.imported === '*') ?? plan.dependencies.map((use) => namespaceDependency(use.plan, seen)).find(Boolean);
+  };
   for (const plan of plans) {
     const dependency = plan.dependencies[0];
     if (!dependency) continue;
-    for (const use of plan.testUses) {
-      plan.blockers.push({
-        ...useLocation(use),
-        reason: `this test imports \`${use.name.local}\`, ${madeWithContext(plan, dependency)}`,
-      });
+    const namespace = namespaceDependency(plan);
+    for (const use of namespace ? plan.testUses : []) {
+      plan.blockers.push({ ...useLocation(use), reason: `this test imports \`${use.name.local}\`, ${madeWithContext(plan, namespace!)}` });
     }
     for (const { file, script, node } of plan.testImports) {
-      plan.blockers.push({ file: file.path, ...lineColumn(file.text, script.offset + node.start!), reason: `this test imports ${plan.module.file}, ${madeWithContext(plan, dependency)}` });
+      plan.blockers.push({ file: file.path, ...lineColumn(file.text, script.offset + node.start!), reason: `this test imports ${plan.module.file} dynamically, ${madeWithContext(plan, dependency)}` });
     }
   }
 }
 
 const madeWithContext = (plan: ModulePlan, dependency: ConsumerUse) =>
-  `whose state after the migration is made by ${plan.names.create}(), which takes ${dependency.plan.module.file}'s state from component context, and a test has none; test it through a component (render one inside a wrapper that calls the init functions), then run again`;
+  `whose state after the migration is made by ${plan.names.create}(), which takes ${dependency.plan.module.file}'s state from component context, and a test has none; import the module statically${dependency.name.imported === '*' ? ` and have ${dependency.file.path} import the names it uses from ${dependency.plan.module.file} instead of a namespace` : ''}, or test it through a component, then run again`;
 
 /**
  * Modules that share state migrate together or not at all: a module using a blocked module's

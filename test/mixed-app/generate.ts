@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 export const STORE_MODULES: Record<string, string> = {
   'src/lib/stores/theme.ts': 'used by the root layout, which has <style lang="scss">',
   'src/lib/stores/cart.ts': 'imported below a statement that already uses $cart, and by a unit test and a component test',
+  'src/lib/stores/cart-count.ts': "derived from cart's state, and imported by the unit test too",
   'src/lib/components/dialog/index.ts': "imported as '$lib/components/dialog/' (trailing slash)",
   'src/lib/stores/toast-queue.ts': 'same camel-cased name as toastQueue.ts',
   'src/lib/stores/toastQueue.ts': 'same camel-cased name as toast-queue.ts',
@@ -154,6 +155,7 @@ export const theme = writable<'light' | 'dark'>('light');
 	import Counters from '$lib/components/Counters.svelte';
 	import Login from '$lib/components/Login.svelte';
 	import Prefs from '$lib/components/Prefs.svelte';
+	import CartCount from '$lib/components/CartCount.svelte';
 </script>
 
 <CartBadge />
@@ -167,6 +169,7 @@ export const theme = writable<'light' | 'dark'>('light');
 <Counters />
 <Login />
 <Prefs />
+<CartCount />
 `,
 
     // An import in the middle of the script, below a statement that already uses its store.
@@ -185,12 +188,24 @@ export const theme = writable<'light' | 'dark'>('light');
 
 export const cart = writable<number[]>([]);
 `,
-    // A unit test of the store, without a test runner's types: it gets state of its own.
-    'src/lib/stores/cart.test.ts': `import { get } from 'svelte/store';
+    'src/lib/components/CartCount.svelte': `<script lang="ts">
+	import { cartCount } from '$lib/stores/cart-count';
+</script>
+
+<span>{$cartCount}</span>
+`,
+    'src/lib/stores/cart-count.ts': `import { derived } from 'svelte/store';
 import { cart } from './cart';
 
+export const cartCount = derived(cart, ($cart) => $cart.length);
+`,
+    // A unit test of the stores, without a test runner's types: it gets state of its own.
+    'src/lib/stores/cart.test.ts': `import { get } from 'svelte/store';
+import { cart } from './cart';
+import { cartCount } from './cart-count';
+
 cart.set([1, 2]);
-if (get(cart).length !== 2) throw new Error('the cart should hold two items');
+if (get(cartCount) !== 2) throw new Error('the cart should hold two items');
 
 // A fresh module, as tests get after resetting modules: it comes with state of its own.
 export async function freshCart() {

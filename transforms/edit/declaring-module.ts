@@ -18,13 +18,16 @@ import { walk } from '../analyse/ast.js';
 import { bundleKey } from '../analyse/find-stores.js';
 import type { ModulePlan } from '../plan.js';
 import { contextApi } from './context-api.js';
-import { contextCallLine, rewriteConsumerImports } from './consumer.js';
+import { rewriteConsumerImports, type ContextCall } from './consumer.js';
 import { indexedType, type Replacement, type TypeUseEdits } from './type-uses.js';
 import { lineEndAfter, lineStartOf } from '../text.js';
 import { endOf, insertAfterImports, removeStatement, rewriteSpecifierList, startOf, statement, statementLineRange, type ScriptEditor } from './script-edits.js';
 
-/** `exportCreate`: unit tests make state of their own with `create…Context()`, so it is exported. */
-export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, project: Project, files: ProjectFiles, typeEdits: TypeUseEdits, exportCreate = false): void {
+/**
+ * `exportCreate`: unit tests make state of their own with `create…Context()`, so it is exported.
+ * Returns the modules whose bundles `create…` takes, in the order of its parameters.
+ */
+export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, project: Project, files: ProjectFiles, typeEdits: TypeUseEdits, exportCreate = false): ModulePlan[] {
   const { module, names } = plan;
   const { style } = editor;
   const eol = style.eol;
@@ -34,20 +37,21 @@ export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, p
   // into the copy, elsewhere in place.
   const ownQueries = module.typeQueries.map(({ node, path }) => ({ start: startOf(editor, node), end: endOf(editor, node), text: indexedType(editor, names.type, path) }));
   const queries = [...ownQueries, ...typeEdits.queries];
-  // State from other store modules comes from their bundles, fetched first thing in `create…`
-  // (it runs in the root layout, after their init).
-  const dependencyCalls = rewriteConsumerImports(editor, plan.dependencies, 'get', typeEdits.specifiers).calls.map((call) => style.indent + contextCallLine(style, call));
+  // State from other store modules comes from their bundles: parameters of `create…` that default
+  // to the context (it runs in the root layout, after their init), so that a test can hand its own in.
+  const dependencyCalls = rewriteConsumerImports(editor, plan.dependencies, 'get', typeEdits.specifiers).calls;
+  const parameters = dependencyCalls.map((call) => contextParameter(call));
   const pieces = module.moved.map((item) => movedPiece(editor, item.statement, module.statefulExports.get('default'), queries));
   const inPieces = (query: Replacement) => pieces.some((piece) => piece.lineStart <= query.start && query.end <= piece.lineEnd);
   const movedCode = pieces.map((piece, i) => (i > 0 && piece.blankLineBefore ? eol : '') + piece.code).join(eol);
-  const body = dependencyCalls.length > 0 ? [...dependencyCalls, '', movedCode].join(eol) : movedCode;
+  const body = movedCode;
   // One entry per key: a store exported under several names (`export { items, items as default }`)
   // may give the same key twice.
   const bundle = new Map([...module.statefulExports].map(([exported, local]) => [bundleKey(module, exported), local]));
   const entries = [...bundle].map(([key, local]) => (key === local ? local : `${key}: ${local}`));
   const returned = statement(style, `${style.indent}return { ${entries.join(', ')} }`);
 
-  const create = [`${exportCreate ? 'export ' : ''}function ${names.create}() {`, body, '', returned, '}'].join(eol);
+  const create = [`${exportCreate ? 'export ' : ''}function ${names.create}(${parameters.join(', ')}) {`, body, '', returned, '}'].join(eol);
   const api = contextApi(editor, plan, project, files);
   const replacement = [create, ...api.declarations].join(eol + eol) + eol;
 
@@ -67,6 +71,14 @@ export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, p
   removeFromExportLists(editor, module.statefulLocals);
   for (const query of queries) if (!inPieces(query)) editor.edits.overwrite(query.start, query.end, query.text);
   insertAfterImports(editor, api.imports);
+  return dependencyCalls.map((call) => call.plan);
+}
+
+/** `{ cart } = getCartContext()`: a dependency's bundle as a parameter that defaults to the context. */
+function contextParameter(call: ContextCall): string {
+  if (call.namespace) return `${call.namespace.local} = { ...${call.namespace.module}, ...${call.callee}() }`;
+  const pattern = call.bindings.map(({ key, local }) => (key === local ? key : `${key}: ${local}`)).join(', ');
+  return `{ ${pattern} } = ${call.from ?? `${call.callee}()`}`;
 }
 
 /** Whether all code after `offset` moves away, leaving only whitespace. */
