@@ -4,7 +4,22 @@ import { freeReferences } from '../transforms/analyse/ast.js';
 import { parseFile, parseWritten } from '../transforms/analyse/parse.js';
 import { discoverProject } from '../transforms/analyse/project.js';
 import { importSpecifier, resolveImport } from '../transforms/analyse/resolve.js';
+import { isTestFile } from '../transforms/analyse/store-modules.js';
 import { detectStyle, lineColumn, unusedName } from '../transforms/text.js';
+
+describe('isTestFile', () => {
+  it('knows unit tests, test folders beside the source and setup files', () => {
+    for (const path of ['src/lib/cart.test.ts', 'src/lib/cart.svelte.spec.js', 'src/lib/__tests__/cart.ts', 'tests/unit/cart.ts', 'e2e/auth.setup.ts', 'vitest.setup.ts', 'src/setupTests.ts']) {
+      expect(isTestFile(path), path).toBe(true);
+    }
+  });
+
+  it('leaves app code alone: a route called tests, a module named like a setup', () => {
+    for (const path of ['src/routes/tests/+page.ts', 'src/lib/tests/helpers.ts', 'src/lib/i18n.setup.ts', 'src/lib/testing.ts']) {
+      expect(isTestFile(path), path).toBe(false);
+    }
+  });
+});
 
 describe('detectStyle', () => {
   it('reads tabs, single quotes and semicolons', () => {

@@ -15,14 +15,17 @@ import type { ImportedFactoryCheck } from './store-calls.js';
 /**
  * Tests never run while a request renders: state they make is theirs, not a store module's, and
  * what they import from a store module they get from its `create…Context()` after the migration.
- * `*.test.ts`, `*.spec.js`, `*.svelte.test.ts`, files under `tests/`, `__tests__/` or `e2e/`, and
- * test setup files (`vitest.setup.ts`, `setupTests.ts`, Playwright's `auth.setup.ts`).
+ * `*.test.ts`, `*.spec.js`, `*.svelte.test.ts`, files under `__tests__/` or under a `tests/` or
+ * `e2e/` folder beside the source (not `src/routes/tests/`, which is a route), and test setup files
+ * (`vitest.setup.ts`, `setupTests.ts`; Playwright's `auth.setup.ts` is under `tests/` or `e2e/`).
+ * An app module named `i18n.setup.ts` is app code.
  */
 export const isTestFile = (path: string): boolean =>
-  /\.(?:test|spec|setup)\.[cm]?[jt]s$/.test(path) ||
-  /(?:^|\/)(?:vitest|jest|test)[.-]setup\.[cm]?[jt]s$/i.test(path) ||
+  /\.(?:test|spec)\.[cm]?[jt]s$/.test(path) ||
+  /(?:^|\/)(?:vitest|jest|test|global)[.-]setup\.[cm]?[jt]s$/i.test(path) ||
   /(?:^|\/)setup-?tests\.[cm]?[jt]s$/i.test(path) ||
-  path.split('/').slice(0, -1).some((folder) => folder === '__tests__' || folder === 'tests' || folder === 'e2e');
+  path.split('/').slice(0, -1).includes('__tests__') ||
+  /^(?:tests|e2e)\//.test(path);
 
 /** Config files at the project root are tooling, never app modules. */
 export const isToolingFile = (path: string): boolean => !path.includes('/') && /\.config\.[cm]?[jt]s$/.test(path);
