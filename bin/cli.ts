@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The command line: flags -> options -> migrate() -> diff, or write; then the report. */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { readFile, stat } from 'node:fs/promises';
 import { join, posix, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -19,6 +20,9 @@ import { unifiedDiff } from './unified-diff.js';
 const EXIT_OK = 0;
 const EXIT_FILE_ERRORS = 1;
 const EXIT_USAGE = 2;
+
+/** What a usage error ends with, instead of the whole help. */
+const HELP_POINTER = 'Run svelte-store-context --help for the options.';
 
 /** Version of the `--json` document; raised when a field changes meaning or goes away. */
 const JSON_SCHEMA_VERSION = 1;
@@ -85,21 +89,23 @@ With --check:
   0  no module-level state is written while a request is handled on the server
   1  some is (each place is printed), or a file could not be read or parsed, so its writes are unknown`,
   )
-  .showHelpAfterError()
+  .version(packageVersion(), '-V, --version', 'print the version and exit')
+  .showHelpAfterError(HELP_POINTER)
+  .configureOutput({ outputError: (text, write) => write(`svelte-store-context: ${text.replace(/^error: /, '')}`) })
   .exitOverride((error) => process.exit(error.exitCode === 0 ? EXIT_OK : EXIT_USAGE))
   .action(run);
 
 async function run(dir: string, options: CliOptions): Promise<void> {
   const root = resolve(dir);
   if (!(await stat(root).catch(() => undefined))?.isDirectory()) usageError(`${dir} is not a directory`);
-  if (options.json && options.print) usageError('--json and --print both want stdout; choose one');
-  if (options.all && options.onlyLeaks) usageError('--all and --only-leaks ask for opposite things; choose one');
-  if (options.format && !options.check) usageError('--format applies to --check');
+  if (options.json && options.print) flagError('--json and --print both want stdout; choose one');
+  if (options.all && options.onlyLeaks) flagError('--all and --only-leaks ask for opposite things; choose one');
+  if (options.format && !options.check) flagError('--format applies to --check');
   if (options.check) return check(root, dir, options);
   // Printing is for looking: it never writes (a print that also wrote would surprise).
   if (options.print) options.dry = true;
   const keyModuleRefused = options.keyModule === undefined ? undefined : keyModuleProblem(options.keyModule);
-  if (keyModuleRefused) usageError(keyModuleRefused);
+  if (keyModuleRefused) flagError(keyModuleRefused);
   const manifestError = await malformedManifest(root);
   if (manifestError) usageError(manifestError);
   // A run that died while writing left a journal: put its files back before reading anything.
@@ -133,14 +139,14 @@ async function run(dir: string, options: CliOptions): Promise<void> {
   for (const { app, report } of results) process.stderr.write(`${colourReport(`${apps.length > 1 ? `== ${app} ==\n` : ''}${formatReport(report)}`)}\n`);
   const annotated = options.annotate || Boolean(rootConfig.annotate);
   if (written !== undefined) process.stderr.write(written === 0 ? 'Nothing was written.\n' : `Wrote ${written} file${written === 1 ? '' : 's'}.\n`);
-  process.stderr.write(nextSteps(results.map(({ report }) => report), options.dry, annotated));
+  process.stderr.write(nextSteps(results.map(({ report }) => report), options, annotated));
   process.exitCode = interruptedExitCode() ?? exitCode;
 }
 
 /** `--check`: the leak analysis of every app, printed in the asked format; nothing is written. */
 async function check(root: string, dir: string, options: CliOptions): Promise<void> {
-  if (options.print) usageError('--check writes nothing and prints no files; leave out --print');
-  if (options.json && options.format) usageError('--json and --format both choose the output; choose one');
+  if (options.print) flagError('--check writes nothing and prints no files; leave out --print');
+  if (options.json && options.format) flagError('--json and --format both choose the output; choose one');
   if (existsSync(join(root, JOURNAL))) usageError(`an earlier run was interrupted while writing (${JOURNAL}); run without --check once to put its files back`);
   const { apps } = await findApps(root);
   if (apps.length === 0) usageError(`no SvelteKit app under ${dir} (a package.json that depends on @sveltejs/kit, next to a svelte.config.* or a vite.config.* using sveltekit())`);
@@ -315,12 +321,24 @@ function usageError(message: string): never {
   process.exit(EXIT_USAGE);
 }
 
-function nextSteps(reports: MigrationReport[], dry: boolean, annotated: boolean): string {
+/** Flags that do not go together: one line, and where to read how they do. */
+function flagError(message: string): never {
+  process.stderr.write(`svelte-store-context: ${message}\n${HELP_POINTER}\n`);
+  process.exit(EXIT_USAGE);
+}
+
+function packageVersion(): string {
+  return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+}
+
+function nextSteps(reports: MigrationReport[], options: CliOptions, annotated: boolean): string {
   const steps: string[] = [];
   if (reports.some((report) => report.files.length > 0)) {
+    // With --json nothing but the document is on stdout: there is no diff above to review.
+    const review = options.json ? 'Review the changes the JSON lists' : options.print ? 'Review the files printed above' : 'Review the diff above';
     steps.push(
-      ...(dry
-        ? ['Review the diff above; run again without --dry to apply it (or pipe it to `git apply`).']
+      ...(options.dry
+        ? [`${review}; run again without --dry${options.print ? ' or --print' : ''} to apply it${options.json || options.print ? '' : ' (or pipe it to `git apply`)'}.`]
         : ['Review the changes: git diff', 'Type-check: npx svelte-check', 'Run your tests, and build: npx vite build']),
     );
   }

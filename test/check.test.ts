@@ -184,7 +184,7 @@ describe('--check', () => {
     for (const args of [['--format', 'sarif'], ['--check', '--print'], ['--all', '--only-leaks']]) {
       const refused = cli([root, ...args]);
       expect(refused.status, args.join(' ')).toBe(2);
-      expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+      expect(refused.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^svelte-store-context: /), 'Run svelte-store-context --help for the options.']);
     }
   });
 

@@ -113,8 +113,24 @@ describe('command line', () => {
     expect(refused.stderr).toContain('but svelte 5.39.0 is installed');
   });
 
-  it('exits 2 for an unknown flag', () => {
-    expect(cli(['--no-such-flag']).status).toBe(2);
+  it('exits 2 for an unknown flag, saying so in one line and pointing to --help', () => {
+    const result = cli(['--no-such-flag']);
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual(["svelte-store-context: unknown option '--no-such-flag'", 'Run svelte-store-context --help for the options.']);
+  });
+
+  it('prints its version', () => {
+    const result = cli(['--version']);
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim()).toBe(JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')).version);
+  });
+
+  it('has no diff to point at with --json, and says --print writes nothing', () => {
+    const json = cli([tempCopy('svelte5-ts-cart'), '--dry', '--json']);
+    expect(json.stderr).not.toContain('diff above');
+    expect(json.stderr).toContain('Review the changes the JSON lists; run again without --dry to apply it.');
+    const printed = cli([tempCopy('svelte5-ts-cart'), '--print']);
+    expect(printed.stderr).toContain('Review the files printed above; run again without --dry or --print to apply it.');
   });
 
   it('names the file and position of a syntax error, exits 1 and leaves the file as it was', () => {
