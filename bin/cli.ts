@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { readFile, stat } from 'node:fs/promises';
-import { join, posix, resolve } from 'node:path';
+import { join, posix, relative, resolve, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatReport, keyModuleProblem, type ContextStyle, type MigrateOptions, type MigrationReport } from '../transforms/index.js';
@@ -52,7 +52,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 const program = new Command()
   .name('svelte-store-context')
   .description('Move module-scoped Svelte stores into per-request component context, so SvelteKit SSR stops sharing state between users.')
-  .argument('[dir]', 'root of a SvelteKit app, or of a monorepo holding several', '.')
+  .argument('[dirs...]', 'roots of SvelteKit apps, or of monorepos holding several; each is migrated on its own (default: .)')
   .option('-d, --dry', 'write nothing; print a unified diff of every change (`git apply` accepts it)', false)
   .option('-p, --print', 'print the whole new content of every changed file; writes nothing, like --dry', false)
   .option('--json', 'print one JSON document (the report, schema version 1) on stdout and nothing else there', false)
@@ -93,17 +93,58 @@ With --check:
   .showHelpAfterError(HELP_POINTER)
   .configureOutput({ outputError: (text, write) => write(`svelte-store-context: ${text.replace(/^error: /, '')}`) })
   .exitOverride((error) => process.exit(error.exitCode === 0 ? EXIT_OK : EXIT_USAGE))
-  .action(run);
+  .action(main);
 
-async function run(dir: string, options: CliOptions): Promise<void> {
-  const root = resolve(dir);
-  if (!(await stat(root).catch(() => undefined))?.isDirectory()) usageError(`${dir} is not a directory`);
+/**
+ * Where a folder's output goes. With one folder, paths are relative to it, as always; with
+ * several, to the current directory (`prefix` is the folder from there), so that one diff applies
+ * from there and one JSON document holds every folder's apps.
+ */
+interface FolderOutput {
+  prefix: string;
+  several: boolean;
+}
+
+interface FolderResult {
+  exitCode: number;
+  /** The apps of the `--json` document (or of `--check`'s), roots relative to the current directory when several. */
+  documentApps: object[];
+  reports: MigrationReport[];
+  annotated: boolean;
+  checks: AppCheck[];
+}
+
+async function main(dirs: string[], options: CliOptions): Promise<void> {
+  const folders = dirs.length > 0 ? dirs : ['.'];
+  for (const dir of folders) if (!(await stat(resolve(dir)).catch(() => undefined))?.isDirectory()) usageError(`${dir} is not a directory`);
   if (options.json && options.print) flagError('--json and --print both want stdout; choose one');
   if (options.all && options.onlyLeaks) flagError('--all and --only-leaks ask for opposite things; choose one');
   if (options.format && !options.check) flagError('--format applies to --check');
-  if (options.check) return check(root, dir, options);
+  if (options.check && options.print) flagError('--check writes nothing and prints no files; leave out --print');
+  if (options.json && options.format) flagError('--json and --format both choose the output; choose one');
   // Printing is for looking: it never writes (a print that also wrote would surprise).
   if (options.print) options.dry = true;
+  const several = folders.length > 1;
+  // Every folder's work tree is checked before any is written: a refusal writes nothing at all.
+  if (several && !options.dry && !options.check && !options.force) for (const dir of folders) refuseOverUncommittedWork(resolve(dir));
+  const results: FolderResult[] = [];
+  for (const dir of folders) {
+    const output = { prefix: several ? posix.normalize(relative(process.cwd(), resolve(dir)).split(sep).join('/') || '.') : '', several };
+    if (several) process.stderr.write(colourReport(`== ${dir} ==`) + '\n');
+    results.push(options.check ? await check(resolve(dir), dir, options, output) : await run(dir, options, output));
+  }
+  const exitCode = Math.max(...results.map((result) => result.exitCode));
+  if (options.check) {
+    printChecks(results.flatMap((result) => result.checks), options, exitCode);
+  } else {
+    if (options.json) process.stdout.write(`${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, dry: options.dry, exitCode, apps: results.flatMap((result) => result.documentApps) }, null, 2)}\n`);
+    process.stderr.write(nextSteps(results.flatMap((result) => result.reports), options, results.some((result) => result.annotated)));
+  }
+  process.exitCode = interruptedExitCode() ?? exitCode;
+}
+
+async function run(dir: string, options: CliOptions, output: FolderOutput): Promise<FolderResult> {
+  const root = resolve(dir);
   const keyModuleRefused = options.keyModule === undefined ? undefined : keyModuleProblem(options.keyModule);
   if (keyModuleRefused) flagError(keyModuleRefused);
   const manifestError = await malformedManifest(root);
@@ -118,7 +159,8 @@ async function run(dir: string, options: CliOptions): Promise<void> {
   for (const link of skippedLinks) process.stderr.write(`svelte-store-context: skipped ${link.path}: links outside ${dir} (${link.target})\n`);
   if (apps.length === 0) usageError(`no SvelteKit app under ${dir} (a package.json that depends on @sveltejs/kit, next to a svelte.config.* or a vite.config.* using sveltekit())`);
   const rootConfig = await readConfigOrExit(root);
-  if (!options.dry && !options.force) refuseOverUncommittedWork(root);
+  // With several folders every work tree was checked before the first write (which dirties the next one's, when they share a repository).
+  if (!options.dry && !options.force && !output.several) refuseOverUncommittedWork(root);
 
   const jobs = await Promise.all(apps.map(async (app) => appJob(root, app, options, { ...rootConfig, ...(app.dir === '.' ? {} : await readConfigOrExit(join(root, app.dir))) })));
   const runs = await migrateApps(apps.map((app) => app.dir), jobs, options.cpus);
@@ -127,26 +169,24 @@ async function run(dir: string, options: CliOptions): Promise<void> {
   if (refused.length === runs.length) usageError(refused.length === 1 ? refused[0]!.message : refused.map(({ app, message }) => `${app}: ${message}`).join('\n'));
   for (const { app, message } of refused) process.stderr.write(`svelte-store-context: ${app}: ${message}; this app is left as it is\n`);
   const results: AppResult[] = runs.flatMap((run, i) => (run.ok ? [{ app: apps[i]!.dir, report: run.report }] : []));
-  const written = await emitChanges(root, apps, runs, options);
+  const written = await emitChanges(root, apps, runs, options, output.prefix);
 
   const failed = ({ report }: AppResult) =>
     report.errors.length > 0 || (options.failOnError && report.storeModules.some((module) => module.status === 'blocked'));
   const exitCode = refused.length > 0 ? EXIT_USAGE : results.some(failed) ? EXIT_FILE_ERRORS : EXIT_OK;
-  if (options.json) {
-    const document = { schemaVersion: JSON_SCHEMA_VERSION, dry: options.dry, exitCode, apps: results.map(({ app, report }) => ({ root: app, ...report })) };
-    process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
-  }
-  for (const { app, report } of results) process.stderr.write(`${colourReport(`${apps.length > 1 ? `== ${app} ==\n` : ''}${formatReport(report)}`)}\n`);
-  const annotated = options.annotate || Boolean(rootConfig.annotate);
+  for (const { app, report } of results) process.stderr.write(`${colourReport(`${apps.length > 1 ? `== ${posix.join(output.prefix, app)} ==\n` : ''}${formatReport(report)}`)}\n`);
   if (written !== undefined) process.stderr.write(written === 0 ? 'Nothing was written.\n' : `Wrote ${written} file${written === 1 ? '' : 's'}.\n`);
-  process.stderr.write(nextSteps(results.map(({ report }) => report), options, annotated));
-  process.exitCode = interruptedExitCode() ?? exitCode;
+  return {
+    exitCode,
+    documentApps: results.map(({ app, report }) => ({ root: posix.join(output.prefix, app), ...report })),
+    reports: results.map(({ report }) => report),
+    annotated: options.annotate || Boolean(rootConfig.annotate),
+    checks: [],
+  };
 }
 
-/** `--check`: the leak analysis of every app, printed in the asked format; nothing is written. */
-async function check(root: string, dir: string, options: CliOptions): Promise<void> {
-  if (options.print) flagError('--check writes nothing and prints no files; leave out --print');
-  if (options.json && options.format) flagError('--json and --format both choose the output; choose one');
+/** `--check`: the leak analysis of every app of a folder; nothing is written. */
+async function check(root: string, dir: string, options: CliOptions, output: FolderOutput): Promise<FolderResult> {
   if (existsSync(join(root, JOURNAL))) usageError(`an earlier run was interrupted while writing (${JOURNAL}); run without --check once to put its files back`);
   const { apps } = await findApps(root);
   if (apps.length === 0) usageError(`no SvelteKit app under ${dir} (a package.json that depends on @sveltejs/kit, next to a svelte.config.* or a vite.config.* using sveltekit())`);
@@ -156,10 +196,14 @@ async function check(root: string, dir: string, options: CliOptions): Promise<vo
     const job = appJob(root, app, options, { ...rootConfig, ...(app.dir === '.' ? {} : await readConfigOrExit(join(root, app.dir))) });
     const run = await checkApp(job);
     if (!run.ok) usageError(apps.length > 1 ? `${app.dir}: ${run.message}` : run.message);
-    checks.push({ app: app.dir, report: run.report });
+    checks.push({ app: posix.join(output.prefix, app.dir), report: run.report });
   }
   const leaks = checks.some(({ report }) => report.state.some((item) => item.class === 'leaks') || report.errors.length > 0);
-  const exitCode = leaks ? EXIT_FILE_ERRORS : EXIT_OK;
+  return { exitCode: leaks ? EXIT_FILE_ERRORS : EXIT_OK, documentApps: [], reports: [], annotated: false, checks };
+}
+
+/** `--check`'s output, once for every folder: text, SARIF, GitHub annotations or JSON. */
+function printChecks(checks: AppCheck[], options: CliOptions, exitCode: number): void {
   const format = options.format ?? (process.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text');
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, check: true, exitCode, apps: checks.map(({ app, report }) => ({ root: app, ...report })) }, null, 2)}\n`);
@@ -173,7 +217,6 @@ async function check(root: string, dir: string, options: CliOptions): Promise<vo
   } else {
     process.stdout.write(checkText(checks));
   }
-  process.exitCode = exitCode;
 }
 
 interface AppResult {
@@ -256,7 +299,7 @@ async function runInWorkers(jobs: AppJob[], cpus: number): Promise<AppRun[]> {
 
 /** Every changed file once, with paths relative to the given dir: printed, or written. */
 /** Returns how many files were written (undefined for a dry run). */
-async function emitChanges(root: string, apps: AppFolder[], runs: AppRun[], options: CliOptions): Promise<number | undefined> {
+async function emitChanges(root: string, apps: AppFolder[], runs: AppRun[], options: CliOptions, prefix: string): Promise<number | undefined> {
   let changes: RootChange[];
   try {
     changes = mergeChanges(apps.map((app) => app.dir), runs.filter((run) => run.ok));
@@ -264,8 +307,9 @@ async function emitChanges(root: string, apps: AppFolder[], runs: AppRun[], opti
     process.stderr.write(`svelte-store-context: ${(error as Error).message}\n`);
     process.exit(EXIT_FILE_ERRORS);
   }
-  if (options.print) for (const { path, after } of changes) process.stdout.write(`==> ${path} <==\n${after}${after.endsWith('\n') ? '' : '\n'}`);
-  else if (options.dry && !options.json) for (const { path, before, after } of changes) process.stdout.write(unifiedDiff(path, before, after));
+  const shown = (path: string) => posix.join(prefix, path);
+  if (options.print) for (const { path, after } of changes) process.stdout.write(`==> ${shown(path)} <==\n${after}${after.endsWith('\n') ? '' : '\n'}`);
+  else if (options.dry && !options.json) for (const { path, before, after } of changes) process.stdout.write(unifiedDiff(shown(path), before, after));
   if (options.dry) return undefined;
   try {
     return await writeTransaction(root, changes.map(({ path, before, after, created }) => ({ path, before: created ? undefined : before, after })));

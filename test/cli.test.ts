@@ -4,7 +4,8 @@
  * exit codes are as documented.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MigrateOptions } from '../transforms/index.js';
@@ -117,6 +118,33 @@ describe('command line', () => {
     const result = cli(['--no-such-flag']);
     expect(result.status).toBe(2);
     expect(result.stderr.trim().split('\n')).toEqual(["svelte-store-context: unknown option '--no-such-flag'", 'Run svelte-store-context --help for the options.']);
+  });
+
+  it('migrates several folders in one call, each on its own: one diff from the current directory, one JSON document', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ssc-several-'));
+    temps.push(root);
+    cpSync(join(FIXTURES, 'svelte5-ts-cart', 'input'), join(root, 'first'), { recursive: true });
+    cpSync(join(FIXTURES, 'svelte4-js-handlers', 'input'), join(root, 'other'), { recursive: true });
+    git(root, ['init', '-q']);
+    git(root, ['add', '-A']);
+    git(root, ['-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-q', '-m', 'input']);
+
+    const dry = cli(['first', 'other', '--dry'], { cwd: root });
+    expect(dry.status, dry.stderr).toBe(0);
+    expect(dry.stderr).toContain('== first ==');
+    expect(dry.stderr).toContain('== other ==');
+    expect(dry.stdout).toContain('diff --git a/first/src/lib/stores/cart.ts b/first/src/lib/stores/cart.ts');
+    expect(dry.stdout).toContain('diff --git a/other/src/lib/timer.js b/other/src/lib/timer.js');
+    const json = JSON.parse(cli(['first', 'other', '--dry', '--json'], { cwd: root }).stdout);
+    expect(json.apps.map((app: { root: string }) => app.root)).toEqual(['first', 'other']);
+
+    git(root, ['apply', '--whitespace=nowarn', '-'], dry.stdout);
+    const applied = await readTree(root);
+    git(root, ['checkout', '-q', '.']);
+    git(root, ['clean', '-fdq']);
+    const written = cli(['first', 'other'], { cwd: root });
+    expect(written.status, written.stderr).toBe(0);
+    expect(await readTree(root)).toEqual(applied);
   });
 
   it('prints its version', () => {
