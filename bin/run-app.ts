@@ -28,6 +28,7 @@ export async function runApp(job: AppJob, progress?: { read(files: number): void
   try {
     const { files, report } = migrate(project.files, {
       ...job.options,
+      complete: true,
       svelteVersion: installedVersion(job.appRoot, 'svelte'),
       kitVersion: installedVersion(job.appRoot, '@sveltejs/kit'),
       unreadable: project.unreadable,

@@ -9,16 +9,22 @@ import { migrate, type MigrationReport, type MigrateOptions } from 'svelte-store
 
 const ROOT = join(import.meta.dirname, '..');
 
+const app = {
+  'package.json': '{ "devDependencies": { "svelte": "^5.0.0", "@sveltejs/kit": "^2.0.0" } }',
+  'svelte.config.js': 'export default { kit: {} };\n',
+  'src/lib/count.js': "import { writable } from 'svelte/store';\nexport const count = writable(0);\n",
+  'src/routes/+page.svelte': "<script>\n\timport { count } from '$lib/count';\n</script>\n\n{$count}\n",
+};
+
+it('refuses files that may not be the whole app instead of creating a root layout over one it was not given', () => {
+  expect(() => migrate(app)).toThrow(/the files given hold routes but no src\/routes\/\+layout\.svelte, which the migration would create over the app's own if it has one; give migrate\(\) every file of the app and pass \{ complete: true \}/);
+  const { 'svelte.config.js': _config, ...withoutConfig } = app;
+  expect(() => migrate({ ...withoutConfig, 'src/routes/+layout.svelte': '<slot />\n' })).toThrow(/no svelte\.config\.\* or vite\.config\.\*/);
+});
+
 it('migrates files in memory through the package entry', () => {
-  const options: MigrateOptions = { factories: ['persisted@svelte-persisted-store'] };
-  const { files, report } = migrate(
-    {
-      'package.json': '{ "devDependencies": { "svelte": "^5.0.0", "@sveltejs/kit": "^2.0.0" } }',
-      'src/lib/count.js': "import { writable } from 'svelte/store';\nexport const count = writable(0);\n",
-      'src/routes/+page.svelte': "<script>\n\timport { count } from '$lib/count';\n</script>\n\n{$count}\n",
-    },
-    options,
-  );
+  const options: MigrateOptions = { factories: ['persisted@svelte-persisted-store'], complete: true };
+  const { files, report } = migrate(app, options);
   const summary: MigrationReport['storeModules'] = report.storeModules;
   expect(summary).toEqual([{ file: 'src/lib/count.js', status: 'migrated', stateful: ['count'], blockers: [] }]);
   expect([...files.keys()].sort()).toEqual(['src/lib/context-keys.js', 'src/lib/count.js', 'src/routes/+layout.svelte', 'src/routes/+page.svelte']);

@@ -25,7 +25,7 @@ describe.each(fixtureCases())('%s', (name) => {
 
   it('migrates input to output', async () => {
     const input = await readTree(join(caseDir, 'input'));
-    const { files, report } = migrate(input, config.options);
+    const { files, report } = migrate(input, { complete: true, ...config.options });
     const migrated = new Map([...input, ...files]);
 
     if (update) {
@@ -59,14 +59,14 @@ describe.each(fixtureCases())('%s', (name) => {
 
   it('writes only files that parse', async () => {
     const input = await readTree(join(caseDir, 'input'));
-    const { files } = migrate(input, config.options);
+    const { files } = migrate(input, { complete: true, ...config.options });
     for (const [path, text] of files) expect(() => assertParses(path, text), path).not.toThrow();
   });
 
   it('changes nothing when run on its own output', async () => {
     const input = await readTree(join(caseDir, 'input'));
-    const { files } = migrate(input, config.options);
-    const again = migrate(new Map([...input, ...files]), config.options);
+    const { files } = migrate(input, { complete: true, ...config.options });
+    const again = migrate(new Map([...input, ...files]), { complete: true, ...config.options });
     expect([...again.files.keys()]).toEqual([]);
   });
 });

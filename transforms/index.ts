@@ -43,6 +43,7 @@ export function migrate(files: ProjectFiles | Record<string, string>, options: M
   // Unreadable and ignored files take part only in the text checks, so that the modules they mention are held back.
   const projectFiles: ProjectFiles = new Map([...readable, ...[...unreadable, ...ignored].map((file) => [file.file, file.text] as const)]);
   const project = discoverProject(readable, options);
+  if (!options.complete) refuseIncompleteFiles(readable, project);
   refuseUnsupportedContextStyle(project, readable, options.svelteVersion);
   const index = new SourceIndex(projectFiles, project, unreadable, ignored.map((file) => file.file));
   const { onProgress } = options;
@@ -245,6 +246,21 @@ function typeUseEditsByFile(edits: FileEdits, migrating: ModulePlan[], consumerU
     byFile.set(file.path, known ? { specifiers: new Map([...known.specifiers, ...typeEdits.specifiers]), queries: [...known.queries, ...typeEdits.queries] } : typeEdits);
   }
   return byFile;
+}
+
+/**
+ * A caller that hands `migrate` some of an app's files (the four it thinks matter) would get a new
+ * root layout written over the one it left out: such a set is refused unless declared complete.
+ */
+function refuseIncompleteFiles(files: ProjectFiles, project: Project): void {
+  const paths = [...files.keys()];
+  const whole = 'give migrate() every file of the app and pass { complete: true } (or let the CLI read the app: svelte-store-context --dry --json)';
+  if (!paths.some((path) => /^(?:svelte|vite)\.config\.[cm]?[jt]s$/.test(path))) {
+    throw new Error(`the files given hold no svelte.config.* or vite.config.*, so they may not be the whole app; ${whole}`);
+  }
+  if (paths.some((path) => path.startsWith(`${project.routesDir}/`)) && !files.has(project.rootLayout)) {
+    throw new Error(`the files given hold routes but no ${project.rootLayout}, which the migration would create over the app's own if it has one; ${whole}`);
+  }
 }
 
 /** `createContext` exists from Svelte 5.40; an app that may install an older Svelte cannot use it. */

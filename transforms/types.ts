@@ -2,6 +2,12 @@
 export type ProjectFiles = ReadonlyMap<string, string>;
 
 export interface MigrateOptions {
+  /**
+   * The files are the whole app (as the CLI reads it). Without it, `migrate` refuses a set with no
+   * `svelte.config.*`/`vite.config.*`, or with routes but no root layout: it would create a root
+   * layout over one it was not given.
+   */
+  complete?: boolean;
   /** Where the generated key module goes, relative to the project root. Default: `<lib>/context-keys.ts` (`.js` in JS projects). */
   keyModule?: string;
   /**
