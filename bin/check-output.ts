@@ -3,9 +3,9 @@
  * uploads, or as GitHub Actions workflow commands (annotations on the pull request's diff).
  * Paths are relative to the folder the CLI was given, which is what a repository's tools expect.
  */
-import { createRequire } from 'node:module';
 import { countClasses } from '../transforms/report.js';
 import type { LeakReport, StateReport, StateWrite } from '../transforms/index.js';
+import { packageVersion } from './package-version.js';
 import { rootPath } from './shared-packages.js';
 
 export type CheckFormat = 'text' | 'sarif' | 'github';
@@ -84,7 +84,6 @@ const RULES = [
 
 /** A SARIF 2.1.0 log: one rule per class, a result per leaking write and per latent or constant piece of state. */
 export function sarifLog(checks: AppCheck[]): string {
-  const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
   const results: unknown[] = [];
   const result = (ruleId: (typeof RULES)[number]['id'], text: string, file: string, line: number, column: number) => ({
     ruleId,
@@ -116,7 +115,7 @@ export function sarifLog(checks: AppCheck[]): string {
         tool: {
           driver: {
             name: 'svelte-store-context',
-            version,
+            version: packageVersion(),
             rules: RULES.map((rule) => ({
               id: rule.id,
               name: rule.name,

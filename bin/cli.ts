@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 /** The command line: flags -> options -> migrate() -> diff, or write; then the report. */
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { readFile, stat } from 'node:fs/promises';
 import { join, posix, relative, resolve, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -16,6 +15,7 @@ import { mergeChanges, shareBlockers, type RootChange } from './shared-packages.
 import { colourReport, Progress } from './terminal.js';
 import { interruptedExitCode, JOURNAL, recoverInterruptedWrite, writeTransaction, WriteError } from './write-transaction.js';
 import { unifiedDiff } from './unified-diff.js';
+import { packageVersion } from './package-version.js';
 
 const EXIT_OK = 0;
 const EXIT_FILE_ERRORS = 1;
@@ -157,7 +157,7 @@ async function run(dir: string, options: CliOptions, output: FolderOutput): Prom
   }
   const { apps, skippedLinks } = await findApps(root);
   for (const link of skippedLinks) process.stderr.write(`svelte-store-context: skipped ${link.path}: links outside ${dir} (${link.target})\n`);
-  if (apps.length === 0) usageError(`no SvelteKit app under ${dir} (a package.json that depends on @sveltejs/kit, next to a svelte.config.* or a vite.config.* using sveltekit())`);
+  if (apps.length === 0) usageError(noAppUnder(dir));
   const rootConfig = await readConfigOrExit(root);
   // With several folders every work tree was checked before the first write (which dirties the next one's, when they share a repository).
   if (!options.dry && !options.force && !output.several) refuseOverUncommittedWork(root);
@@ -189,7 +189,7 @@ async function run(dir: string, options: CliOptions, output: FolderOutput): Prom
 async function check(root: string, dir: string, options: CliOptions, output: FolderOutput): Promise<FolderResult> {
   if (existsSync(join(root, JOURNAL))) usageError(`an earlier run was interrupted while writing (${JOURNAL}); run without --check once to put its files back`);
   const { apps } = await findApps(root);
-  if (apps.length === 0) usageError(`no SvelteKit app under ${dir} (a package.json that depends on @sveltejs/kit, next to a svelte.config.* or a vite.config.* using sveltekit())`);
+  if (apps.length === 0) usageError(noAppUnder(dir));
   const rootConfig = await readConfigOrExit(root);
   const checks: AppCheck[] = [];
   for (const app of apps) {
@@ -360,6 +360,8 @@ async function malformedManifest(folder: string): Promise<string | undefined> {
   }
 }
 
+const noAppUnder = (dir: string) => `no SvelteKit app under ${dir} (a package.json that depends on @sveltejs/kit, next to a svelte.config.* or a vite.config.* using sveltekit())`;
+
 function usageError(message: string): never {
   process.stderr.write(`svelte-store-context: ${message}\n`);
   process.exit(EXIT_USAGE);
@@ -371,9 +373,6 @@ function flagError(message: string): never {
   process.exit(EXIT_USAGE);
 }
 
-function packageVersion(): string {
-  return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
-}
 
 function nextSteps(reports: MigrationReport[], options: CliOptions, annotated: boolean): string {
   const steps: string[] = [];

@@ -18,10 +18,7 @@ import { FileEdits } from './edit/file-edits.js';
 import { addContextKeys } from './edit/key-module.js';
 import { annotateBlockers } from './edit/annotate.js';
 import { initInRootLayout } from './edit/root-layout.js';
-import { insertAfterImports, namesInUse, quoted, statement, type ScriptEditor } from './edit/script-edits.js';
-import { importSpecifier } from './analyse/resolve.js';
-import type { Node } from '@babel/types';
-import { unusedName } from './text.js';
+import { insertAfterImports } from './edit/script-edits.js';
 import { blockDependentsOfBlocked, initOrder, isMigrating, planMigration, whyNotParsed, type ConsumerUse, type ModulePlan, type Plan, type TypeUse } from './plan.js';
 import { verifyMigration } from './verify/index.js';
 import { analyseLeaks } from './analyse/leaks.js';
@@ -30,6 +27,7 @@ import { findStoreModules } from './analyse/store-modules.js';
 import { buildReport } from './report.js';
 import type { ContextNeed, LeakReport, MigrateOptions, MigrationResult, ProjectFiles, StateReport } from './types.js';
 import { findRendersOutsideLayout, giveTestsTheirContext } from './outside-layout.js';
+import { rewriteTests } from './edit/tests.js';
 
 export { MigrationError } from './errors.js';
 export { formatReport } from './report.js';
@@ -147,19 +145,7 @@ function applyEdits(index: SourceIndex, migrating: ModulePlan[], annotated: Modu
     const { calls, imports } = rewriteConsumerImports(editor, uses, 'get', typeSpecifiers);
     insertAfterImports(editor, [...imports, '', ...calls.map((call) => contextCallLine(editor.style, call))]);
   }
-  // Unit tests get state of their own: `const { cart } = createCartContext();`.
-  const createdByTests = new Map<Script, Map<ModulePlan, string>>();
-  for (const [file, uses] of groupByFile(migrating.flatMap((plan) => plan.testUses))) {
-    const editor = edits.editor(file, uses[0]!.script);
-    const rendered = new Set(renders.filter((render) => render.option && render.script === editor.script).flatMap((render) => render.plans));
-    createdByTests.set(editor.script, giveTestStateOfItsOwn(editor, uses, rendered, parametersOf, typeSpecifiers, index));
-  }
-  // `await import('./cart')` in a test: the module, with the state `createCartContext()` makes.
-  for (const plan of migrating) {
-    for (const { file, script, node } of plan.testImports) {
-      edits.editor(file, script).edits.appendLeft(script.offset + node.end!, `.then((module) => ({ ...module, ...module.${plan.names.create}() }))`);
-    }
-  }
+  const createdByTests = rewriteTests(edits, migrating, groupByFile(migrating.flatMap((plan) => plan.testUses)), renders, parametersOf, typeSpecifiers, index);
   const layoutUses = [...usesByFile].find(([file]) => file.path === project.rootLayout)?.[1] ?? [];
   initInRootLayout(edits, initOrder(migrating), layoutUses, project, typeSpecifiers);
   if (project.contextStyle === 'key-module') addContextKeys(edits, migrating, project);
@@ -167,53 +153,7 @@ function applyEdits(index: SourceIndex, migrating: ModulePlan[], annotated: Modu
   return { output: edits.result(), outsideRootLayout: left.map((render) => render.need) };
 }
 
-/**
- * A unit test's imports of state become state of its own: `const { cart } = createCartContext();`.
- * A module whose state needs other modules' gets theirs handed in, made first, and a component
- * the test renders gets the same state the test uses, as the module gave them both before:
- *
- *   const cartContext = createCartContext();
- *   const checkoutContext = createCheckoutContext(cartContext);
- *   const { cart } = cartContext;
- *
- * Returns, per module, what the render option hands over (a bundle, or a call).
- */
-function giveTestStateOfItsOwn(editor: ScriptEditor, uses: ConsumerUse[], rendered: ReadonlySet<ModulePlan>, parametersOf: ReadonlyMap<ModulePlan, ModulePlan[]>, typeSpecifiers: ReadonlyMap<Node, string | null>, index: SourceIndex): Map<ModulePlan, string> {
-  const { calls, imports } = rewriteConsumerImports(editor, uses, 'create', typeSpecifiers);
-  const direct = new Map(calls.map((call) => [call.plan, call.callee]));
-  const needed = initOrder(calls.map((call) => call.plan));
-  const isParameter = new Set(needed.flatMap((plan) => parametersOf.get(plan) ?? []));
-  const taken = new Set<string>();
-  const fresh = (wanted: string) => {
-    const name = unusedName(wanted, [], namesInUse(editor, taken));
-    taken.add(name);
-    return name;
-  };
-  const newImports: string[] = [];
-  const bundles = new Map<ModulePlan, string>();
-  const lines: string[] = [];
-  for (const plan of needed) {
-    const parameters = parametersOf.get(plan) ?? [];
-    if (parameters.length === 0 && !isParameter.has(plan) && !rendered.has(plan)) continue;
-    let create = direct.get(plan);
-    if (!create) {
-      create = fresh(plan.names.create);
-      newImports.push(statement(editor.style, `import { ${create === plan.names.create ? create : `${plan.names.create} as ${create}`} } from ${quoted(editor.style, importSpecifier(uses[0]!.file.path, plan.module.file, index.project, index.files))}`));
-    }
-    const bundle = fresh(plan.names.type[0]!.toLowerCase() + plan.names.type.slice(1));
-    lines.push(statement(editor.style, `const ${bundle} = ${create}(${parameters.map((parameter) => bundles.get(parameter)!).join(', ')})`));
-    bundles.set(plan, bundle);
-  }
-  for (const call of calls) {
-    const bundle = bundles.get(call.plan);
-    if (bundle && call.namespace) lines.push(statement(editor.style, `const ${call.namespace.local} = { ...${call.namespace.module}, ...${bundle} }`));
-    else lines.push(contextCallLine(editor.style, bundle && !call.from ? { ...call, from: bundle } : call));
-  }
-  insertAfterImports(editor, [...imports, ...newImports, '', ...lines]);
-  return new Map([...rendered].flatMap((plan) => (bundles.has(plan) ? [[plan, bundles.get(plan)!] as const] : direct.has(plan) ? [[plan, `${direct.get(plan)}()`] as const] : [])));
-}
-
-function groupByFile(uses: ConsumerUse[]): Map<ParsedFile, ConsumerUse[]> {
+export function groupByFile(uses: ConsumerUse[]): Map<ParsedFile, ConsumerUse[]> {
   const byFile = new Map<ParsedFile, ConsumerUse[]>();
   for (const use of uses) {
     if (!byFile.has(use.file)) byFile.set(use.file, []);

@@ -82,12 +82,16 @@ export function findRendersOutsideLayout(index: SourceIndex, migrating: ModulePl
   return found.sort((a, b) => a.need.file.localeCompare(b.need.file) || a.need.line - b.need.line || a.need.column - b.need.column);
 }
 
+/** The option's text; `made` names the state a test made already, where it did (`cartContext`). */
+function contextOptionText(plans: ModulePlan[], made?: ReadonlyMap<ModulePlan, string>): string {
+  return `context: new Map([${plans.map((plan) => `[${plan.names.key}, ${made?.get(plan) ?? `${plan.names.create}()`}]`).join(', ')}])`;
+}
+
 /** `context: new Map([[CART_CONTEXT, createCartContext()]])`: each module's state, made for this render, under its key. */
 function contextOption(path: string, plans: ModulePlan[], index: SourceIndex): RenderOutsideLayout['option'] {
   const { project, files } = index;
-  const entries = plans.map((plan) => `[${plan.names.key}, ${plan.names.create}()]`).join(', ');
   return {
-    text: `context: new Map([${entries}])`,
+    text: contextOptionText(plans),
     imports: plans.flatMap((plan) => [
       { name: plan.names.key, from: importSpecifier(path, keyModuleFor(project, plan.module.file), project, files) },
       { name: plan.names.create, from: importSpecifier(path, plan.module.file, project, files), creates: plan },
@@ -108,7 +112,7 @@ export function giveTestsTheirContext(edits: FileEdits, renders: RenderOutsideLa
     const call = render.call;
     // A test that made the state for its own uses hands the component that same state.
     const created = createdBy.get(render.script);
-    const text = `context: new Map([${render.plans.map((plan) => `[${plan.names.key}, ${created?.get(plan) ?? `${plan.names.create}()`}]`).join(', ')}])`;
+    const text = contextOptionText(render.plans, created);
     const edit = render.option && call.type === 'CallExpression' ? optionEdit(call, text) : undefined;
     if (!edit) {
       left.push(render);
