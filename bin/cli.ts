@@ -15,6 +15,7 @@ import { mergeChanges, shareBlockers, type RootChange } from './shared-packages.
 import { colourReport, Progress } from './terminal.js';
 import { interruptedExitCode, JOURNAL, recoverInterruptedWrite, writeTransaction, WriteError } from './write-transaction.js';
 import { unifiedDiff } from './unified-diff.js';
+import { formatChanges, styleSettings } from './format.js';
 import { packageVersion } from './package-version.js';
 
 const EXIT_OK = 0;
@@ -29,7 +30,8 @@ const JSON_SCHEMA_VERSION = 1;
 
 interface CliOptions {
   check: boolean;
-  format?: CheckFormat;
+  /** `--check`'s output; `false` is `--no-format` (the app's Prettier is not run). */
+  format?: CheckFormat | false;
   onlyLeaks: boolean;
   dry: boolean;
   print: boolean;
@@ -72,6 +74,7 @@ const program = new Command()
   .option('--only-leaks', 'the smallest safe diff: migrate only modules whose state leaks (is written while a request is handled on the server), and the modules sharing state with them', false)
   .option('--check', 'read-only leak check for CI: print each place that writes module-level state on the server; exit 1 if there is one, else 0', false)
   .addOption(new Option('--format <format>', 'with --check: text, sarif (SARIF 2.1.0 for code scanning) or github (workflow annotations)').choices(['text', 'sarif', 'github']).default(undefined, 'github when GITHUB_ACTIONS=true, else text'))
+  .option('--no-format', "leave the changed files as the migration writes them (in each file's own style), instead of running the app's Prettier on them")
   .addOption(new Option('--key-module <path>', 'where the context key module goes, relative to the app root').default(undefined, '<lib>/context-keys.ts, or .js in JS apps'))
   .addOption(
     new Option('--context-style <style>', "key-module: Symbol keys in a generated module; create-context: Svelte's createContext() (needs Svelte 5.40+)")
@@ -119,7 +122,7 @@ async function main(dirs: string[], options: CliOptions): Promise<void> {
   for (const dir of folders) if (!(await stat(resolve(dir)).catch(() => undefined))?.isDirectory()) usageError(`${dir} is not a directory`);
   if (options.json && options.print) flagError('--json and --print both want stdout; choose one');
   if (options.all && options.onlyLeaks) flagError('--all and --only-leaks ask for opposite things; choose one');
-  if (options.format && !options.check) flagError('--format applies to --check');
+  if (options.format && !options.check) flagError('--format applies to --check (--no-format is the one that skips Prettier)');
   if (options.check && options.print) flagError('--check writes nothing and prints no files; leave out --print');
   if (options.json && options.format) flagError('--json and --format both choose the output; choose one');
   // Printing is for looking: it never writes (a print that also wrote would surprise).
@@ -162,7 +165,13 @@ async function run(dir: string, options: CliOptions, output: FolderOutput): Prom
   // With several folders every work tree was checked before the first write (which dirties the next one's, when they share a repository).
   if (!options.dry && !options.force && !output.several) refuseOverUncommittedWork(root);
 
-  const jobs = await Promise.all(apps.map(async (app) => appJob(root, app, options, { ...rootConfig, ...(app.dir === '.' ? {} : await readConfigOrExit(join(root, app.dir))) })));
+  const jobs = await Promise.all(
+    apps.map(async (app) => {
+      const job = appJob(root, app, options, { ...rootConfig, ...(app.dir === '.' ? {} : await readConfigOrExit(join(root, app.dir))) });
+      job.options.style = await styleSettings(job.appRoot);
+      return job;
+    }),
+  );
   const runs = await migrateApps(apps.map((app) => app.dir), jobs, options.cpus);
   // An app the run cannot read (its configuration, say) is named and left out; the others go on.
   const refused = runs.flatMap((run, i) => (run.ok ? [] : [{ app: apps[i]!.dir, message: run.message }]));
@@ -204,7 +213,7 @@ async function check(root: string, dir: string, options: CliOptions, output: Fol
 
 /** `--check`'s output, once for every folder: text, SARIF, GitHub annotations or JSON. */
 function printChecks(checks: AppCheck[], options: CliOptions, exitCode: number): void {
-  const format = options.format ?? (process.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text');
+  const format = options.format || (process.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text');
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, check: true, exitCode, apps: checks.map(({ app, report }) => ({ root: app, ...report })) }, null, 2)}\n`);
     process.stderr.write(checkText(checks));
@@ -307,6 +316,7 @@ async function emitChanges(root: string, apps: AppFolder[], runs: AppRun[], opti
     process.stderr.write(`svelte-store-context: ${(error as Error).message}\n`);
     process.exit(EXIT_FILE_ERRORS);
   }
+  if (options.format !== false) changes = await formatWithPrettier(root, changes, prefix);
   const shown = (path: string) => posix.join(prefix, path);
   if (options.print) for (const { path, after } of changes) process.stdout.write(`==> ${shown(path)} <==\n${after}${after.endsWith('\n') ? '' : '\n'}`);
   else if (options.dry && !options.json) for (const { path, before, after } of changes) process.stdout.write(unifiedDiff(shown(path), before, after));
@@ -319,6 +329,16 @@ async function emitChanges(root: string, apps: AppFolder[], runs: AppRun[], opti
     for (const path of error.restored) process.stderr.write(`  restored ${path}\n`);
     process.exit(EXIT_FILE_ERRORS);
   }
+}
+
+/** The changed files as the app's Prettier formats them; each file it fails on is named, and kept as migrated. */
+async function formatWithPrettier(root: string, changes: RootChange[], prefix: string): Promise<RootChange[]> {
+  const formatted = await formatChanges(root, changes);
+  for (const { path, message } of formatted.failures) {
+    process.stderr.write(`svelte-store-context: warning: ${posix.join(prefix, path)}: Prettier could not format it (${message}); it is written as the migration made it\n`);
+  }
+  if (formatted.count > 0) process.stderr.write(`Formatted ${formatted.count} of ${changes.length} changed files with the app's Prettier ${formatted.version} (--no-format to skip).\n`);
+  return formatted.changes;
 }
 
 async function readConfigOrExit(folder: string): Promise<MigrateOptions> {

@@ -29,6 +29,18 @@ export function detectStyle(code: string, fallback: Partial<CodeStyle> = {}): Co
   };
 }
 
+/**
+ * The style of a file the run creates: the app's settings where it has them, else the habits of
+ * the file it is made from (`model`).
+ */
+export function newFileStyle(model: string, settings: Partial<CodeStyle>): CodeStyle {
+  return { ...detectStyle(model, { indent: '\t' }), ...withoutUndefined(settings), eol: detectStyle(model).eol };
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+}
+
 function detectIndent(code: string): string | undefined {
   // The smallest indentation of any line is one level; tabs win as soon as one line starts with a tab.
   let smallest: string | undefined;

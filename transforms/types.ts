@@ -1,3 +1,5 @@
+import type { CodeStyle } from './text.js';
+
 /** Project files keyed by POSIX path relative to the project root (`src/lib/cart.ts`). */
 export type ProjectFiles = ReadonlyMap<string, string>;
 
@@ -37,6 +39,12 @@ export interface MigrateOptions {
   svelteVersion?: string;
   /** The SvelteKit version installed for the app, when the caller knows it: 3 and later have no `$lib`. */
   kitVersion?: string;
+  /**
+   * The app's formatting settings (from its `.editorconfig` and Prettier configuration): new files
+   * follow them, and so do edits in a file that shows no habit of its own (no indented line, say).
+   * A file's own style wins over them.
+   */
+  style?: Partial<CodeStyle>;
   /** Add a `// @migration-task: reason` comment above each place that blocks a store module. */
   annotate?: boolean;
   /** Globs of store module paths to consider; by default every store module is. */

@@ -4,6 +4,7 @@
  */
 import { posix } from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
+import type { CodeStyle } from '../text.js';
 import type { ContextStyle, FolderLink, MigrateOptions, ProjectFiles } from '../types.js';
 import { ConfigError, readKitConfig } from './kit-config.js';
 import { packageOf, readPackages, type PackageInfo } from './workspace-packages.js';
@@ -43,6 +44,8 @@ export interface Project {
   keyModule: string;
   rootLayout: string;
   packages: PackageInfo[];
+  /** The app's formatting settings, for what shows no style of its own (`MigrateOptions.style`). */
+  style: Partial<CodeStyle>;
 }
 
 /** The key module a store module's keys go in: its workspace package's, else the app's. */
@@ -93,6 +96,7 @@ export function discoverProject(files: ProjectFiles, options: MigrateOptions): P
     packages: readPackages(files, options.packages ?? []),
     // A link into one of its own parents (`src/lib/loop` -> `src`) is a loop: nothing is reached through it.
     links: (options.links ?? []).filter((link) => !link.path.startsWith(`${link.target}/`)).sort((a, b) => b.path.length - a.path.length),
+    style: options.style ?? {},
   };
 }
 

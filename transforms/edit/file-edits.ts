@@ -22,7 +22,7 @@ export class FileEdits {
   }
 
   editor(file: ParsedFile, script: Script): ScriptEditor {
-    return { text: file.text, script, scripts: file.scripts, edits: this.forFile(file.path), style: detectStyle(file.text) };
+    return { text: file.text, script, scripts: file.scripts, edits: this.forFile(file.path), style: detectStyle(file.text, this.index.project.style) };
   }
 
   create(path: string, content: string): void {

@@ -4,7 +4,7 @@
  */
 import { keyModuleFor, type Project } from '../analyse/project.js';
 import type { ModulePlan } from '../plan.js';
-import { detectStyle } from '../text.js';
+import { detectStyle, newFileStyle } from '../text.js';
 import type { FileEdits } from './file-edits.js';
 import { quoted, statement } from './script-edits.js';
 
@@ -19,8 +19,9 @@ export function addContextKeys(edits: FileEdits, plans: ModulePlan[], project: P
 
 function addKeys(edits: FileEdits, path: string, plans: ModulePlan[]): void {
   const existing = edits.files.get(path);
-  // A new key module writes like the first store module it serves.
-  const style = detectStyle(existing ?? edits.files.get(plans[0]!.module.file) ?? '');
+  const settings = edits.index.project.style;
+  // A new key module follows the app's settings, else writes like the first store module it serves.
+  const style = existing === undefined ? newFileStyle(edits.files.get(plans[0]!.module.file) ?? '', settings) : detectStyle(existing, settings);
   const lines = plans.map(({ names }) => statement(style, `export const ${names.key} = Symbol(${quoted(style, names.label)})`));
   if (existing === undefined) {
     edits.create(path, lines.join(style.eol) + style.eol);

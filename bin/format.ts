@@ -1,0 +1,174 @@
+/**
+ * The app's formatting: its settings (`.editorconfig`, Prettier configuration) for code that shows
+ * no style of its own, and its own Prettier for the changed files, as `sv migrate` does.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import picomatch from 'picomatch';
+import type { CodeStyle } from '../transforms/text.js';
+import type { RootChange } from './shared-packages.js';
+
+/** The part of Prettier's API used here; the same in Prettier 2 (sync) and 3 (async). */
+interface Prettier {
+  version: string;
+  resolveConfigFile(file: string): Promise<string | null> | string | null;
+  resolveConfig(file: string, options: { editorconfig: boolean }): Promise<PrettierOptions | null> | PrettierOptions | null;
+  getFileInfo(file: string, options: { ignorePath?: string[]; plugins?: unknown[] }): Promise<{ ignored: boolean; inferredParser: string | null }>;
+  check(source: string, options: PrettierOptions): Promise<boolean> | boolean;
+  format(source: string, options: PrettierOptions): Promise<string> | string;
+}
+
+interface PrettierOptions {
+  useTabs?: boolean;
+  tabWidth?: number;
+  singleQuote?: boolean;
+  semi?: boolean;
+  plugins?: unknown[];
+  filepath?: string;
+  [option: string]: unknown;
+}
+
+/** The Prettier an app's file would use (Node's resolution from its folder), cached by where it is installed. */
+const loaded = new Map<string, Promise<Prettier>>();
+
+async function prettierFor(file: string): Promise<Prettier | undefined> {
+  let entry: string;
+  try {
+    entry = createRequire(file).resolve('prettier');
+  } catch {
+    return undefined;
+  }
+  if (!loaded.has(entry)) loaded.set(entry, import(pathToFileURL(entry).href).then((module: { default?: Prettier } & Prettier) => module.default ?? module));
+  return loaded.get(entry);
+}
+
+/**
+ * How new code of the app should look where a file gives no hint: the Prettier configuration
+ * (with Prettier's defaults for what it leaves out) over `.editorconfig`. Empty when the app has
+ * neither.
+ */
+export async function styleSettings(appRoot: string): Promise<Partial<CodeStyle>> {
+  // A file that may not exist: configurations are looked up from where the code lives.
+  const sample = join(resolve(appRoot), 'src', 'index.ts');
+  const editorconfig = editorconfigStyle(sample);
+  const prettier = await prettierFor(sample);
+  let config: PrettierOptions | null | undefined;
+  if (prettier) {
+    try {
+      config = (await prettier.resolveConfigFile(sample)) ? await prettier.resolveConfig(sample, { editorconfig: false }) : undefined;
+    } catch {
+      // An unreadable configuration is Prettier's to report when it formats; here it gives no settings.
+    }
+  } else {
+    config = jsonPrettierConfig(appRoot);
+  }
+  if (!config) return editorconfig;
+  const useTabs = config.useTabs ?? editorconfig.indent === '\t';
+  const indent = useTabs ? '\t' : ' '.repeat(config.tabWidth ?? (editorconfig.indent?.length || 2));
+  return { indent, quote: config.singleQuote ? "'" : '"', semicolon: config.semi ?? true };
+}
+
+/** `indent_style` and `indent_size` of the `.editorconfig` sections that apply to script files, nearest last. */
+function editorconfigStyle(file: string): Partial<CodeStyle> {
+  const folders: string[] = [];
+  for (let folder = dirname(file); ; folder = dirname(folder)) {
+    const path = join(folder, '.editorconfig');
+    if (existsSync(path)) {
+      folders.unshift(folder);
+      if (/^\s*root\s*=\s*true\s*$/im.test(readFileSync(path, 'utf8').split(/^\s*\[/m)[0]!)) break;
+    }
+    if (dirname(folder) === folder) break;
+  }
+  const settings: Record<string, string> = {};
+  for (const folder of folders) {
+    let applies = false;
+    for (const line of readFileSync(join(folder, '.editorconfig'), 'utf8').split(/\r?\n/)) {
+      const section = /^\s*\[(.*)\]\s*$/.exec(line);
+      if (section) applies = ['x.ts', 'x.js', 'x.svelte'].some((name) => picomatch(section[1]!, { basename: true })(name));
+      const pair = /^\s*([\w-]+)\s*=\s*(.*?)\s*$/.exec(line);
+      if (applies && pair) settings[pair[1]!.toLowerCase()] = pair[2]!.toLowerCase();
+    }
+  }
+  if (settings.indent_style === 'tab') return { indent: '\t' };
+  const size = Number(settings.indent_size === 'tab' ? settings.tab_width : settings.indent_size);
+  return settings.indent_style === 'space' && size > 0 ? { indent: ' '.repeat(size) } : {};
+}
+
+/** Without Prettier installed, the configurations that are plain JSON: `.prettierrc(.json)` or package.json's `prettier`. */
+function jsonPrettierConfig(appRoot: string): PrettierOptions | undefined {
+  for (const name of ['.prettierrc', '.prettierrc.json']) {
+    try {
+      return JSON.parse(readFileSync(join(appRoot, name), 'utf8')) as PrettierOptions;
+    } catch {
+      // Absent, or YAML: not read without Prettier.
+    }
+  }
+  try {
+    const config = (JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')) as { prettier?: unknown }).prettier;
+    return typeof config === 'object' && config !== null ? (config as PrettierOptions) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface Formatted {
+  changes: RootChange[];
+  /** How many changed files Prettier formatted, and with which version. */
+  count: number;
+  version: string | undefined;
+  /** Files left as the migration wrote them because Prettier failed on them, and why. */
+  failures: Array<{ path: string; message: string }>;
+}
+
+/**
+ * Formats each changed file with the Prettier its app has installed and configured, as Prettier
+ * run from `root` would (its ignore files count). A file that was not formatted with Prettier
+ * before is left as the migration wrote it (its own style): formatting it would bury the migration
+ * in unrelated changes. A file Prettier fails on is kept as migrated, and named.
+ */
+export async function formatChanges(root: string, changes: RootChange[]): Promise<Formatted> {
+  const failures: Formatted['failures'] = [];
+  let count = 0;
+  let version: string | undefined;
+  const result: RootChange[] = [];
+  for (const change of changes) {
+    const file = join(resolve(root), change.path);
+    try {
+      const after = await formatOne(root, file, change);
+      if (after !== undefined) {
+        count++;
+        version = after.version;
+        result.push({ ...change, after: after.text });
+        continue;
+      }
+    } catch (error) {
+      failures.push({ path: change.path, message: firstLine(error) });
+    }
+    result.push(change);
+  }
+  return { changes: result, count, version, failures };
+}
+
+async function formatOne(root: string, file: string, change: RootChange): Promise<{ text: string; version: string } | undefined> {
+  const prettier = await prettierFor(file);
+  if (!prettier) return undefined;
+  const configFile = await prettier.resolveConfigFile(file);
+  if (!configFile) return undefined;
+  const config = (await prettier.resolveConfig(file, { editorconfig: true })) ?? {};
+  // Plugins named in the configuration are the app's: resolved from where it is, not from here.
+  const requireFromConfig = createRequire(configFile);
+  const plugins = (config.plugins ?? []).map((plugin) => (typeof plugin === 'string' && !plugin.startsWith('.') && !plugin.startsWith('/') ? requireFromConfig.resolve(plugin) : typeof plugin === 'string' ? resolve(dirname(configFile), plugin) : plugin));
+  // Prettier run from the folder given, or from its configuration's: either's ignore files count.
+  const ignorePath = [...new Set([resolve(root), dirname(configFile)])]
+    .flatMap((folder) => ['.prettierignore', '.gitignore'].map((name) => join(folder, name)))
+    .filter((path) => existsSync(path));
+  const info = await prettier.getFileInfo(file, { ignorePath, plugins });
+  if (info.ignored || !info.inferredParser) return undefined;
+  const options = { ...config, plugins, filepath: file };
+  if (change.before !== undefined && !(await prettier.check(change.before, options))) return undefined;
+  return { text: await prettier.format(change.after, options), version: prettier.version };
+}
+
+const firstLine = (error: unknown): string => String(error instanceof Error ? error.message : error).split('\n')[0]!;
