@@ -3,19 +3,19 @@
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join, posix, relative, resolve, sep } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatReport, keyModuleProblem, type ContextStyle, type MigrateOptions, type MigrationReport } from '../transforms/index.js';
 import { CONTEXT_STYLES, readConfig } from './config.js';
 import { workTreeState } from './git-safety.js';
 import { findApps, type AppFolder } from './find-apps.js';
-import { checkApp, runApp, type AppJob, type AppRun } from './run-app.js';
+import { checkApp, type AppRun } from './run-app.js';
+import { appJob, appJobs, migrateApps } from './migrate-folder.js';
 import { checkText, githubAnnotations, sarifLog, type AppCheck, type CheckFormat } from './check-output.js';
-import { mergeChanges, shareBlockers, type RootChange } from './shared-packages.js';
-import { colourReport, Progress } from './terminal.js';
+import { mergeChanges, type RootChange } from './shared-packages.js';
+import { colourReport } from './terminal.js';
 import { interruptedExitCode, JOURNAL, recoverInterruptedWrite, writeTransaction, WriteError } from './write-transaction.js';
 import { unifiedDiff } from './unified-diff.js';
-import { formatChanges, styleSettings } from './format.js';
+import { formatChanges } from './format.js';
 import { packageVersion } from './package-version.js';
 
 const EXIT_OK = 0;
@@ -161,18 +161,11 @@ async function run(dir: string, options: CliOptions, output: FolderOutput): Prom
   const { apps, skippedLinks } = await findApps(root);
   for (const link of skippedLinks) process.stderr.write(`svelte-store-context: skipped ${link.path}: links outside ${dir} (${link.target})\n`);
   if (apps.length === 0) usageError(noAppUnder(dir));
-  const rootConfig = await readConfigOrExit(root);
+  const jobs = await appJobs(root, apps, options).catch((error: Error) => usageError(error.message));
   // With several folders every work tree was checked before the first write (which dirties the next one's, when they share a repository).
   if (!options.dry && !options.force && !output.several) refuseOverUncommittedWork(root);
 
-  const jobs = await Promise.all(
-    apps.map(async (app) => {
-      const job = appJob(root, app, options, { ...rootConfig, ...(app.dir === '.' ? {} : await readConfigOrExit(join(root, app.dir))) });
-      job.options.style = await styleSettings(job.appRoot);
-      return job;
-    }),
-  );
-  const runs = await migrateApps(apps.map((app) => app.dir), jobs, options.cpus);
+  const runs = await migrateApps(apps.map((app) => app.dir), jobs, options.cpus, true);
   // An app the run cannot read (its configuration, say) is named and left out; the others go on.
   const refused = runs.flatMap((run, i) => (run.ok ? [] : [{ app: apps[i]!.dir, message: run.message }]));
   if (refused.length === runs.length) usageError(refused.length === 1 ? refused[0]!.message : refused.map(({ app, message }) => `${app}: ${message}`).join('\n'));
@@ -189,7 +182,7 @@ async function run(dir: string, options: CliOptions, output: FolderOutput): Prom
     exitCode,
     documentApps: results.map(({ app, report }) => ({ root: posix.join(output.prefix, app), ...report })),
     reports: results.map(({ report }) => report),
-    annotated: options.annotate || Boolean(rootConfig.annotate),
+    annotated: jobs.some((job) => job.options.annotate),
     checks: [],
   };
 }
@@ -231,79 +224,6 @@ function printChecks(checks: AppCheck[], options: CliOptions, exitCode: number):
 interface AppResult {
   app: string;
   report: MigrationReport;
-}
-
-function appJob(root: string, app: AppFolder, options: CliOptions, config: MigrateOptions): AppJob {
-  return {
-    appRoot: join(root, app.dir),
-    ignorePatterns: options.ignorePattern,
-    options: {
-      packages: app.packages.map((pkg) => ({ name: pkg.name, dir: posix.relative(app.dir, pkg.dir) })),
-      keyModule: options.keyModule ?? config.keyModule,
-      contextStyle: options.contextStyle ?? config.contextStyle,
-      all: options.all || config.all,
-      onlyLeaks: options.onlyLeaks,
-      annotate: options.annotate || config.annotate,
-      factories: [...(config.factories ?? []), ...options.factory],
-      include: [...(config.include ?? []), ...options.include],
-      exclude: [...(config.exclude ?? []), ...options.exclude],
-    },
-  };
-}
-
-/**
- * Runs every app; then, while a workspace package's store module is blocked in one app but
- * migrated in another, runs the latter again with the former's blockers: it migrates everywhere
- * or nowhere.
- */
-async function migrateApps(apps: string[], jobs: AppJob[], cpus: number): Promise<AppRun[]> {
-  const runSome = (indices: number[]) =>
-    cpus > 1 && indices.length > 1
-      ? runInWorkers(indices.map((i) => jobs[i]!), cpus)
-      : runInline(indices.map((i) => apps[i]!), indices.map((i) => jobs[i]!));
-  const runs = await runSome(apps.map((_, i) => i));
-  for (let again = shareBlockers(apps, jobs, runs); again.length > 0; again = shareBlockers(apps, jobs, runs)) {
-    const reruns = await runSome(again);
-    again.forEach((appIndex, k) => (runs[appIndex] = reruns[k]!));
-  }
-  return runs;
-}
-
-async function runInline(apps: string[], jobs: AppJob[]): Promise<AppRun[]> {
-  const runs: AppRun[] = [];
-  for (const [i, job] of jobs.entries()) {
-    const progress = new Progress(apps[i]!);
-    try {
-      runs.push(await runApp(job, progress));
-    } finally {
-      progress.done();
-    }
-  }
-  return runs;
-}
-
-/** `--cpus N`: up to N worker threads, each reading, parsing and planning whole apps. */
-async function runInWorkers(jobs: AppJob[], cpus: number): Promise<AppRun[]> {
-  const runs: AppRun[] = new Array(jobs.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(cpus, jobs.length) }, () => new Worker(new URL('./app-worker.js', import.meta.url)));
-  try {
-    await Promise.all(
-      workers.map(async (worker) => {
-        for (let i = next++; i < jobs.length; i = next++) {
-          runs[i] = await new Promise<AppRun>((resolve, reject) => {
-            worker.once('message', resolve);
-            worker.once('error', reject);
-            worker.postMessage(jobs[i]);
-          });
-          worker.removeAllListeners('error');
-        }
-      }),
-    );
-  } finally {
-    await Promise.all(workers.map((worker) => worker.terminate()));
-  }
-  return runs;
 }
 
 /** Every changed file once, with paths relative to the given dir: printed, or written. */
