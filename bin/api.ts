@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { keyModuleProblem, type MigrateOptions, type MigrationReport } from '../transforms/index.js';
+import { keyModuleProblem, type MigrateOptions, type MigrationReport, type WorkspacePackage } from '../transforms/index.js';
 import { findApps } from './find-apps.js';
 import { formatChanges } from './format.js';
 import { appJobs, migrateApps } from './migrate-folder.js';
@@ -38,6 +38,11 @@ export interface DirectoryMigration {
   apps: Array<{ root: string; report: MigrationReport }>;
   /** Apps left as they are because the run cannot read them (their configuration, say), and why. */
   refused: Array<{ root: string; message: string }>;
+  /**
+   * Run from inside a monorepo: the workspace packages the apps use that lie outside `dir` (`dir`
+   * relative to it). Their store modules were not read; run from the workspace's root to include them.
+   */
+  packagesOutside: WorkspacePackage[];
   /** Changed files the app's Prettier failed on, and why: their `after` is as migrated, unformatted. */
   formatFailures: Array<{ path: string; message: string }>;
 }
@@ -52,7 +57,7 @@ export async function migrateDirectory(dir: string, options: MigrateDirectoryOpt
   if (existsSync(join(root, JOURNAL))) throw new Error(`${dir}: an earlier run was interrupted while writing (${JOURNAL}); run the CLI there once to put its files back`);
   const keyModuleRefused = options.keyModule === undefined ? undefined : keyModuleProblem(options.keyModule);
   if (keyModuleRefused) throw new Error(keyModuleRefused);
-  const { apps } = await findApps(root);
+  const { apps, outside } = await findApps(root);
   if (apps.length === 0) throw new Error(`no SvelteKit app under ${dir}`);
   const jobs = await appJobs(root, apps, { ...options, factory: options.factories, ignorePattern: options.ignorePatterns });
   const runs = await migrateApps(apps.map((app) => app.dir), jobs, options.cpus ?? 1);
@@ -63,6 +68,7 @@ export async function migrateDirectory(dir: string, options: MigrateDirectoryOpt
     changes: formatted.changes.map(({ path, before, after, created }) => ({ path, before: created ? undefined : before, after })),
     apps: migrated.map(({ app, run }) => ({ root: app, report: run.report })),
     refused: runs.flatMap((run, i) => (run.ok ? [] : [{ root: apps[i]!.dir, message: run.message }])),
+    packagesOutside: outside?.packages ?? [],
     formatFailures: formatted.failures,
   };
 }

@@ -7,11 +7,11 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatReport, keyModuleProblem, type ContextStyle, type MigrateOptions, type MigrationReport } from '../transforms/index.js';
 import { CONTEXT_STYLES, readConfig } from './config.js';
 import { workTreeState } from './git-safety.js';
-import { findApps, type AppFolder } from './find-apps.js';
+import { findApps, type AppFolder, type FoundApps } from './find-apps.js';
 import { checkApp, type AppRun } from './run-app.js';
 import { appJob, appJobs, migrateApps } from './migrate-folder.js';
 import { checkText, githubAnnotations, sarifLog, type AppCheck, type CheckFormat } from './check-output.js';
-import { mergeChanges, type RootChange } from './shared-packages.js';
+import { mergeChanges, rootPath, type RootChange } from './shared-packages.js';
 import { colourReport } from './terminal.js';
 import { interruptedExitCode, JOURNAL, recoverInterruptedWrite, writeTransaction, WriteError } from './write-transaction.js';
 import { unifiedDiff } from './unified-diff.js';
@@ -158,9 +158,10 @@ async function run(dir: string, options: CliOptions, output: FolderOutput): Prom
     const recovered = recoverInterruptedWrite(root);
     if (recovered) process.stderr.write(`svelte-store-context: ${recovered}\n`);
   }
-  const { apps, skippedLinks } = await findApps(root);
+  const { apps, skippedLinks, outside } = await findApps(root);
   for (const link of skippedLinks) process.stderr.write(`svelte-store-context: skipped ${link.path}: links outside ${dir} (${link.target})\n`);
   if (apps.length === 0) usageError(noAppUnder(dir));
+  if (outside) process.stderr.write(`svelte-store-context: warning: ${packagesOutsideWarning(dir, outside)}\n`);
   const jobs = await appJobs(root, apps, options).catch((error: Error) => usageError(error.message));
   // With several folders every work tree was checked before the first write (which dirties the next one's, when they share a repository).
   if (!options.dry && !options.force && !output.several) refuseOverUncommittedWork(root);
@@ -171,12 +172,13 @@ async function run(dir: string, options: CliOptions, output: FolderOutput): Prom
   if (refused.length === runs.length) usageError(refused.length === 1 ? refused[0]!.message : refused.map(({ app, message }) => `${app}: ${message}`).join('\n'));
   for (const { app, message } of refused) process.stderr.write(`svelte-store-context: ${app}: ${message}; this app is left as it is\n`);
   const results: AppResult[] = runs.flatMap((run, i) => (run.ok ? [{ app: apps[i]!.dir, report: run.report }] : []));
-  const written = await emitChanges(root, apps, runs, options, output.prefix);
+  const { changes, written } = await emitChanges(root, apps, runs, options, output.prefix);
 
   const failed = ({ report }: AppResult) =>
     report.errors.length > 0 || (options.failOnError && report.storeModules.some((module) => module.status === 'blocked'));
   const exitCode = refused.length > 0 ? EXIT_USAGE : results.some(failed) ? EXIT_FILE_ERRORS : EXIT_OK;
   for (const { app, report } of results) process.stderr.write(`${colourReport(`${apps.length > 1 ? `== ${posix.join(output.prefix, app)} ==\n` : ''}${formatReport(report)}`)}\n`);
+  if (results.length > 1) process.stderr.write(`${colourReport(`== all ${results.length} apps ==\n${folderTotals(results, changes)}`)}\n`);
   if (written !== undefined) process.stderr.write(written === 0 ? 'Nothing was written.\n' : `Wrote ${written} file${written === 1 ? '' : 's'}.\n`);
   return {
     exitCode,
@@ -226,12 +228,27 @@ interface AppResult {
   report: MigrationReport;
 }
 
-/** Every changed file once, with paths relative to the given dir: printed, or written. */
-/** Returns how many files were written (undefined for a dry run). */
-async function emitChanges(root: string, apps: AppFolder[], runs: AppRun[], options: CliOptions, prefix: string): Promise<number | undefined> {
+/**
+ * A monorepo's totals, each store module and file once: a shared package's module and files are
+ * in the report of every app using it.
+ */
+function folderTotals(results: AppResult[], changes: RootChange[]): string {
+  const modules = new Map(results.flatMap(({ app, report }) => report.storeModules.map((module) => [rootPath(app, module.file), module.status] as const)));
+  const count = (status: string) => [...modules.values()].filter((found) => found === status).length;
+  const created = changes.filter((change) => change.created).length;
+  return `${modules.size} store module${modules.size === 1 ? '' : 's'} found: ${count('migrated')} migrated, ${count('blocked')} blocked; ${changes.length} file${changes.length === 1 ? '' : 's'} changed (${created} created)`;
+}
+
+/**
+ * Every changed file once, with paths relative to the given dir: printed, or written. Returns the
+ * changes, and how many files were written (undefined for a dry run).
+ */
+async function emitChanges(root: string, apps: AppFolder[], runs: AppRun[], options: CliOptions, prefix: string): Promise<{ changes: RootChange[]; written: number | undefined }> {
   let changes: RootChange[];
   try {
-    changes = mergeChanges(apps.map((app) => app.dir), runs.filter((run) => run.ok));
+    // Refused apps are left out, each run staying with its own app.
+    const migrated = runs.flatMap((run, i) => (run.ok ? [{ app: apps[i]!.dir, run }] : []));
+    changes = mergeChanges(migrated.map(({ app }) => app), migrated.map(({ run }) => run));
   } catch (error) {
     process.stderr.write(`svelte-store-context: ${(error as Error).message}\n`);
     process.exit(EXIT_FILE_ERRORS);
@@ -240,9 +257,9 @@ async function emitChanges(root: string, apps: AppFolder[], runs: AppRun[], opti
   const shown = (path: string) => posix.join(prefix, path);
   if (options.print) for (const { path, after } of changes) process.stdout.write(`==> ${shown(path)} <==\n${after}${after.endsWith('\n') ? '' : '\n'}`);
   else if (options.dry && !options.json) for (const { path, before, after } of changes) process.stdout.write(unifiedDiff(shown(path), before, after));
-  if (options.dry) return undefined;
+  if (options.dry) return { changes, written: undefined };
   try {
-    return await writeTransaction(root, changes.map(({ path, before, after, created }) => ({ path, before: created ? undefined : before, after })));
+    return { changes, written: await writeTransaction(root, changes.map(({ path, before, after, created }) => ({ path, before: created ? undefined : before, after }))) };
   } catch (error) {
     if (!(error instanceof WriteError)) throw error;
     process.stderr.write(`svelte-store-context: ${error.message}\n`);
@@ -298,6 +315,11 @@ async function malformedManifest(folder: string): Promise<string | undefined> {
   } catch (error) {
     return `${join(folder, 'package.json')} is not valid JSON (${(error as Error).message}); fix it and run again`;
   }
+}
+
+function packagesOutsideWarning(dir: string, outside: NonNullable<FoundApps['outside']>): string {
+  const listed = outside.packages.map((pkg) => `${pkg.name} (${pkg.dir})`).join(', ');
+  return `${dir === '.' ? 'this folder' : dir} uses workspace packages outside it: ${listed}. Their store modules are not read, so they stay module-level and shared between requests; run from the workspace root (${outside.workspaceRoot}) to migrate them too.`;
 }
 
 const noAppUnder = (dir: string) => `no SvelteKit app under ${dir} (a package.json that depends on @sveltejs/kit, next to a svelte.config.* or a vite.config.* using sveltekit())`;

@@ -7,7 +7,7 @@
  * depends on, directly or through other workspace packages.
  */
 import { readFile } from 'node:fs/promises';
-import { dirname, join, posix } from 'node:path';
+import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { glob } from 'tinyglobby';
 import type { WorkspacePackage } from '../transforms/index.js';
@@ -27,10 +27,20 @@ export interface FoundApps {
   apps: AppFolder[];
   /** Linked folders under the root (outside every app) that point out of it: not followed, reported. */
   skippedLinks: Array<{ path: string; target: string }>;
+  /**
+   * Run from inside a monorepo: the workspace packages the apps use that lie outside the root, so
+   * are not read (`dir` relative to the root, `../../packages/stores`), and the workspace's root.
+   */
+  outside?: { workspaceRoot: string; packages: WorkspacePackage[] };
 }
 
 /** The apps under `root`, sorted by folder. Links are never followed out of `root`. */
 export async function findApps(root: string): Promise<FoundApps> {
+  const found = await findAppsUnder(root);
+  return { ...found, outside: await packagesOutside(root, found.apps) };
+}
+
+async function findAppsUnder(root: string): Promise<FoundApps> {
   if (await isSvelteKitApp(root)) return { apps: [{ dir: '.', packages: [] }], skippedLinks: [] };
   const workspaces = await workspacePatterns(root);
   const configNames = ['svelte.config.{js,mjs,ts}', 'vite.config.{js,ts,mjs,mts}'];
@@ -55,6 +65,34 @@ export async function findApps(root: string): Promise<FoundApps> {
     apps: await Promise.all(apps.sort().map(async (dir) => ({ dir, packages: packagesOfApp(dependencyNames(await readJson(join(root, dir, 'package.json'))), packages) }))),
     skippedLinks,
   };
+}
+
+/**
+ * When `root` lies inside a workspace (a parent folder declares workspaces that include it), the
+ * packages of that workspace its apps depend on which are not under `root`.
+ */
+async function packagesOutside(root: string, apps: AppFolder[]): Promise<FoundApps['outside']> {
+  if (apps.length === 0 || (await workspacePatterns(root)).length > 0) return undefined;
+  for (let folder = dirname(resolve(root)); ; folder = dirname(folder)) {
+    const patterns = await workspacePatterns(folder);
+    if (patterns.length > 0) {
+      const members = await workspaceMembers(folder, patterns, [...ALWAYS_SKIPPED, ...(await gitignorePatterns(folder))]);
+      const here = posix.normalize(relative(folder, resolve(root)).split(sep).join('/'));
+      const isOutside = (dir: string) => dir !== here && !dir.startsWith(`${here}/`);
+      // What the apps depend on, directly or through each other (what depends on them is not theirs to read).
+      const used = new Map<string, WorkspacePackage>();
+      const visit = (name: string) => {
+        const member = members.get(name);
+        if (!member || used.has(name)) return;
+        used.set(name, { name, dir: member.dir });
+        member.dependencies.forEach(visit);
+      };
+      for (const app of apps) dependencyNames(await readJson(join(root, app.dir, 'package.json'))).forEach(visit);
+      const outside = [...used.values()].filter((pkg) => isOutside(pkg.dir)).map((pkg) => ({ ...pkg, dir: posix.relative(here, pkg.dir) }));
+      return outside.length > 0 ? { workspaceRoot: relative(resolve(root), folder).split(sep).join('/'), packages: outside } : undefined;
+    }
+    if (dirname(folder) === folder) return undefined;
+  }
 }
 
 interface WorkspaceMember {

@@ -15,7 +15,7 @@ interface Prettier {
   version: string;
   resolveConfigFile(file: string): Promise<string | null> | string | null;
   resolveConfig(file: string, options: { editorconfig: boolean }): Promise<PrettierOptions | null> | PrettierOptions | null;
-  getFileInfo(file: string, options: { ignorePath?: string[]; plugins?: unknown[] }): Promise<{ ignored: boolean; inferredParser: string | null }>;
+  getFileInfo(file: string, options: { ignorePath?: string[] | string; plugins?: unknown[] }): Promise<{ ignored: boolean; inferredParser: string | null }>;
   check(source: string, options: PrettierOptions): Promise<boolean> | boolean;
   format(source: string, options: PrettierOptions): Promise<string> | string;
 }
@@ -161,9 +161,11 @@ async function formatOne(root: string, file: string, change: RootChange): Promis
   const requireFromConfig = createRequire(configFile);
   const plugins = (config.plugins ?? []).map((plugin) => (typeof plugin === 'string' && !plugin.startsWith('.') && !plugin.startsWith('/') ? requireFromConfig.resolve(plugin) : typeof plugin === 'string' ? resolve(dirname(configFile), plugin) : plugin));
   // Prettier run from the folder given, or from its configuration's: either's ignore files count.
-  const ignorePath = [...new Set([resolve(root), dirname(configFile)])]
+  // Prettier 2 takes one ignore file (and reads no .gitignore).
+  const ignoreFiles = [...new Set([resolve(root), dirname(configFile)])]
     .flatMap((folder) => ['.prettierignore', '.gitignore'].map((name) => join(folder, name)))
     .filter((path) => existsSync(path));
+  const ignorePath = Number(prettier.version.split('.')[0]) >= 3 ? ignoreFiles : ignoreFiles.find((path) => path.endsWith('.prettierignore'));
   const info = await prettier.getFileInfo(file, { ignorePath, plugins });
   if (info.ignored || !info.inferredParser) return undefined;
   const options = { ...config, plugins, filepath: file };

@@ -84,7 +84,9 @@ describe('workspace packages shared by several apps', () => {
     const again = runCli([root, '--dry']);
     expect(again.status, again.stderr).toBe(0);
     expect(again.stdout).toBe('');
-    expect(again.stderr.match(/0 store modules found: 0 migrated, 0 blocked; 0 files changed/g)).toHaveLength(2);
+    // Each app's report, and the total of both.
+    expect(again.stderr.match(/0 store modules found: 0 migrated, 0 blocked; 0 files changed/g)).toHaveLength(3);
+    expect(again.stderr).toContain('== all 2 apps ==\n0 store modules found');
   });
 
   it('gives the same result with --cpus 2', () => {
@@ -169,5 +171,29 @@ describe('workspace packages shared by several apps', () => {
     expect(status('../../packages/stores/src/prefs.ts').blockers).toContainEqual(
       expect.objectContaining({ file: '../../packages/stores/src/prefs.ts', reason: expect.stringContaining('no import of @acme/stores leads to this module') }),
     );
+  });
+});
+
+describe('counting and reach in a monorepo', () => {
+  it('sums the apps with each store module and file once: the shared package is in both reports', () => {
+    const root = workspace();
+    const dry = runCli([root, '--dry']);
+    expect(dry.status, dry.stderr).toBe(0);
+    // Each app's own report counts the package's two modules and its files.
+    expect(dry.stderr.match(/^2 store modules found: 2 migrated, 0 blocked; 6 files changed \(\d created\)/gm)).toHaveLength(2);
+    const files = dry.stdout.match(/^diff --git /gm)!.length;
+    expect(files).toBe(8);
+    expect(dry.stderr).toContain('== all 2 apps ==\n2 store modules found: 2 migrated, 0 blocked; 8 files changed (2 created)\n');
+  });
+
+  it('run inside one app, warns that the workspace packages it uses are outside the folder, naming them and the workspace root', () => {
+    const root = workspace();
+    const inside = runCli(['--dry'], { cwd: join(root, 'apps', 'admin') });
+    expect(inside.status, inside.stderr).toBe(0);
+    expect(inside.stderr).toContain(
+      'svelte-store-context: warning: this folder uses workspace packages outside it: @acme/stores (../../packages/stores). Their store modules are not read, so they stay module-level and shared between requests; run from the workspace root (../..) to migrate them too.\n',
+    );
+    // From the root, nothing is outside.
+    expect(runCli([root, '--dry']).stderr).not.toContain('outside it');
   });
 });

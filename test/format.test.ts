@@ -12,7 +12,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { commitAll, runCli, writeTree } from './helpers.js';
 
 const OWN_MODULES = join(import.meta.dirname, '..', 'node_modules');
-const PRETTIER = join(OWN_MODULES, 'prettier', 'bin', 'prettier.cjs');
 const temps: string[] = [];
 afterAll(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
@@ -48,18 +47,22 @@ const APP: Record<string, string> = {
   ].join('\n'),
 };
 
+/** The app's own Prettier, through the bin its package.json names. */
 function prettier(dir: string, args: string[]) {
-  return spawnSync(process.execPath, [PRETTIER, ...args], { cwd: dir, encoding: 'utf8' });
+  const installed = join(dir, 'node_modules', 'prettier');
+  const { bin } = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { bin: string | { prettier: string } };
+  return spawnSync(process.execPath, [join(installed, typeof bin === 'string' ? bin : bin.prettier), ...args], { cwd: dir, encoding: 'utf8' });
 }
 
 /** The app in a temp folder, with Prettier and its Svelte plugin installed (linked) when asked, formatted with it and committed. */
-function makeApp(files: Record<string, string>, options: { prettierInstalled: boolean }): string {
+function makeApp(files: Record<string, string>, options: { prettierInstalled: boolean; prettier2?: boolean }): string {
   const dir = mkdtempSync(join(tmpdir(), 'ssc-format-'));
   temps.push(dir);
   writeTree(dir, files);
   if (options.prettierInstalled) {
     mkdirSync(join(dir, 'node_modules'));
-    for (const name of ['prettier', 'prettier-plugin-svelte']) symlinkSync(join(OWN_MODULES, name), join(dir, 'node_modules', name));
+    if (options.prettier2) symlinkSync(join(OWN_MODULES, 'prettier2'), join(dir, 'node_modules', 'prettier'));
+    else for (const name of ['prettier', 'prettier-plugin-svelte']) symlinkSync(join(OWN_MODULES, name), join(dir, 'node_modules', name));
     const formatted = prettier(dir, ['--write', '.']);
     expect(formatted.status, formatted.stderr).toBe(0);
   }
@@ -137,6 +140,18 @@ describe("an app formatted with Prettier at four spaces", () => {
     expect(write.stderr).toMatch(/warning: src\/lib\/stores\/cart\.ts: Prettier could not format it \(.*prettier-plugin-not-installed.*\); it is written as the migration made it/);
     expect(readFileSync(join(dir, 'src/lib/stores/cart.ts'), 'utf8')).toContain('export function getCartContext(): CartContext {\n    const context');
     expect(write.stderr).toContain('Wrote 5 files.');
+  });
+});
+
+describe('an app with Prettier 2 (no Svelte plugin)', () => {
+  it('formats its changed scripts with it, honouring its one ignore file; components it cannot parse stay as migrated', () => {
+    const dir = makeApp({ ...APP, '.prettierrc': JSON.stringify({ tabWidth: 4, singleQuote: true, printWidth: 100 }), '.prettierignore': 'src/routes\n' }, { prettierInstalled: true, prettier2: true });
+    const write = runCli([], { cwd: dir });
+    expect(write.status, write.stderr).toBe(0);
+    expect(write.stderr).not.toContain('warning');
+    expect(write.stderr).toMatch(/Formatted 3 of 5 changed files with the app's Prettier 2\.8\.8/);
+    const check = prettier(dir, ['--check', 'src/lib']);
+    expect(check.status, check.stdout + check.stderr).toBe(0);
   });
 });
 
