@@ -197,3 +197,36 @@ describe('counting and reach in a monorepo', () => {
     expect(runCli([root, '--dry']).stderr).not.toContain('outside it');
   });
 });
+
+it('writes each app its own changes when an app before them is refused (its configuration cannot be read)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'ssc-refused-'));
+  temps.push(root);
+  const app = (name: string) => ({
+    [`apps/${name}/package.json`]: JSON.stringify({ name, devDependencies: { '@sveltejs/kit': '^2.0.0', svelte: '^5.0.0' } }),
+    [`apps/${name}/svelte.config.js`]: 'export default { kit: {} };\n',
+    [`apps/${name}/src/lib/${name}.ts`]: `import { writable } from 'svelte/store';\nexport const ${name} = writable(0);\n`,
+    [`apps/${name}/src/routes/+page.svelte`]: `<script>\n\timport { ${name} } from '$lib/${name}';\n</script>\n\n{$${name}}\n`,
+  });
+  writeTree(root, {
+    'package.json': JSON.stringify({ private: true, workspaces: ['apps/*'] }),
+    ...app('alpha'),
+    'apps/alpha/svelte.config.js': 'const lib = process.env.LIB;\nexport default { kit: { files: { lib } } };\n',
+    ...app('beta'),
+    ...app('gamma'),
+  });
+  commitAll(root);
+  const result = runCli([root]);
+  expect(result.status).toBe(2);
+  expect(result.stderr).toContain('svelte-store-context: apps/alpha: svelte.config.js (kit): `files.lib` is not a plain string');
+  const changed = spawnSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: root, encoding: 'utf8' }).stdout;
+  expect(changed.split('\n').filter(Boolean).map((line) => line.slice(3)).sort()).toEqual([
+    'apps/beta/src/lib/beta.ts',
+    'apps/beta/src/lib/context-keys.ts',
+    'apps/beta/src/routes/+layout.svelte',
+    'apps/beta/src/routes/+page.svelte',
+    'apps/gamma/src/lib/context-keys.ts',
+    'apps/gamma/src/lib/gamma.ts',
+    'apps/gamma/src/routes/+layout.svelte',
+    'apps/gamma/src/routes/+page.svelte',
+  ]);
+});
