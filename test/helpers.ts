@@ -22,9 +22,9 @@ export async function readTree(dir: string): Promise<Map<string, string>> {
   return files;
 }
 
-/** Throws with `file:line:column` if a written file does not parse as what it is. */
+/** Throws with `file:line:column` if a written file does not parse as what it is (a component's markup included). */
 export function assertParses(path: string, text: string): void {
-  if (isComponentPath(path) || isScriptPath(path)) parseFile(path, text);
+  if (isComponentPath(path) || isScriptPath(path)) parseFile(path, text, 'parse');
   else if (path.endsWith('.json')) JSON.parse(text);
 }
 

@@ -1,12 +1,15 @@
 /**
- * Parsing: one JS/TS parser (jscodeshift's `ts` parser) for every piece of script, and
- * `svelte/compiler` only to find where the scripts of a component are.
+ * Parsing: one JS/TS parser (jscodeshift's `ts` parser) for every piece of script. A component's
+ * scripts are found by scanning its tags (`script-locator.ts`); `svelte/compiler` reads the markup
+ * only where it matters: a component the scan does not answer for, the leak analysis, and the
+ * check of a written component whose edits are not all inside one script.
  */
 import { createRequire } from 'node:module';
 import type { File as BabelFile } from '@babel/types';
 import { parse as parseSvelte } from 'svelte/compiler';
 import { MigrationError } from '../errors.js';
 import { lineColumn } from '../text.js';
+import { locateScripts, type LocatedScripts } from './script-locator.js';
 
 const require = createRequire(import.meta.url);
 /**
@@ -65,15 +68,31 @@ export function parseScriptCode(path: string, fileText: string, code: string, of
   }
 }
 
-/** `keepMarkup`: keep the component's markup tree with it, for `parseMarkup` (memory for a second parse). */
-export function parseFile(path: string, text: string, keepMarkup = false): ParsedFile {
+/**
+ * How much of a component to read: `locate` finds its scripts by scanning its tags, leaving the
+ * markup to Svelte's parser only when the scan cannot tell; `parse` has Svelte's parser read the
+ * markup too, so that a markup error is an error; `keep` also keeps the markup tree, for
+ * `parseMarkup` (memory, for a second parse).
+ */
+export type MarkupReading = 'locate' | 'parse' | 'keep';
+
+export function parseFile(path: string, text: string, markup: MarkupReading = 'locate'): ParsedFile {
   if (!isComponentPath(path)) {
     const ast = parseScriptCode(path, text, text, 0);
     const lang = /\.[cm]?ts$/.test(path) ? 'ts' : 'js';
     return { path, text, isComponent: false, scripts: [{ kind: 'module', offset: 0, code: text, ast, lang }], instanceInsertAt: 0 };
   }
+  const located = locateScripts(text);
+  if (located && markup === 'locate') {
+    const scripts = located.scripts.map(({ kind, start, end, lang }): Script => {
+      const code = text.slice(start, end);
+      return { kind, offset: start, code, ast: parseScriptCode(path, text, code, start), lang };
+    });
+    const moduleScript = located.scripts.find((script) => script.kind === 'component-module');
+    return { path, text, isComponent: true, scripts: sortModuleFirst(scripts), instanceInsertAt: moduleScript?.tagEnd ?? 0 };
+  }
 
-  const root = parseComponent(path, text);
+  const root = parseComponent(path, text, located);
   const scripts: Script[] = [];
   for (const [kind, node] of [
     ['component-module', root.module],
@@ -87,8 +106,13 @@ export function parseFile(path: string, text: string, keepMarkup = false): Parse
   }
   const moduleEnd = root.module ? (root.module as unknown as { end: number }).end : 0;
   const parsed: ParsedFile = { path, text, isComponent: true, scripts, instanceInsertAt: moduleEnd };
-  if (keepMarkup) markups.set(parsed, root.fragment);
+  if (markup === 'keep') markups.set(parsed, root.fragment);
   return parsed;
+}
+
+/** The module script first, then the instance script, as Svelte's parser hands them over. */
+function sortModuleFirst(scripts: Script[]): Script[] {
+  return scripts.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'component-module' ? -1 : 1));
 }
 
 /** The markup Svelte's parser read while finding a component's scripts, when asked to keep it: as long as the parsed file. */
@@ -108,10 +132,14 @@ export function parseMarkup(file: ParsedFile): unknown {
   }
 }
 
-/** Svelte's own parse of a component: markup, and script syntax as Svelte reads it. */
-function parseComponent(path: string, text: string): ReturnType<typeof parseSvelte> {
+/**
+ * Svelte's own parse of a component, for its markup (and its scripts' places when the locator
+ * cannot tell them). The scripts the locator found are blanked first: their code is the TS
+ * parser's to read, and Svelte's parser would read it a second time.
+ */
+function parseComponent(path: string, text: string, located = locateScripts(text)): ReturnType<typeof parseSvelte> {
   try {
-    return parseSvelte(withoutStyleContent(text), { modern: true });
+    return parseSvelte(blankScripts(withoutStyleContent(text), located), { modern: true });
   } catch (error) {
     const start = (error as { start?: { line: number; column: number } }).start;
     const message = String((error as Error).message).split('\n')[0];
@@ -126,9 +154,9 @@ function parseComponent(path: string, text: string): ReturnType<typeof parseSvel
  * Svelte's parser, which reads its scripts too.
  */
 export function parseWritten(path: string, text: string, before?: ParsedFile): ParsedFile {
-  if (!isComponentPath(path) || !before?.isComponent) return parseFile(path, text);
+  if (!isComponentPath(path) || !before?.isComponent) return parseFile(path, text, 'parse');
   const changed = onlyChangedScript(before, text);
-  if (!changed || /<\/script/i.test(changed.code)) return parseFile(path, text);
+  if (!changed || /<\/script/i.test(changed.code)) return parseFile(path, text, 'parse');
   const delta = changed.code.length - changed.script.code.length;
   const ast = parseScriptCode(path, text, changed.code, changed.script.offset);
   const scripts = before.scripts.map((script) =>
@@ -167,6 +195,18 @@ function withoutStyleContent(text: string): string {
     return opening + content.replace(/[^\r\n]/g, ' ') + closing;
   });
   return masked.startsWith('\uFEFF') ? ` ${masked.slice(1)}` : masked;
+}
+
+/** The located scripts' code as spaces (line breaks kept), at the same offsets. */
+function blankScripts(text: string, located: LocatedScripts | undefined): string {
+  if (!located || located.scripts.length === 0) return text;
+  let blanked = '';
+  let at = 0;
+  for (const { start, end } of located.scripts) {
+    blanked += text.slice(at, start) + text.slice(start, end).replace(/[^\r\n]/g, ' ');
+    at = end;
+  }
+  return blanked + text.slice(at);
 }
 
 interface ScriptAttribute {

@@ -69,7 +69,7 @@ export class SourceIndex {
         this.tooLarge.set(path, { file: path, line: 1, column: 1, message: `too large to parse: ${size}, the limit is ${MAX_PARSED_LENGTH / 1e6} million` });
       } else if (text !== undefined) {
         try {
-          result = parseFile(path, text, this.keepMarkup);
+          result = parseFile(path, text, this.keepMarkup ? 'keep' : 'locate');
         } catch (error) {
           if (!(error instanceof MigrationError)) throw error;
           this.errors.set(path, { file: error.file, line: error.line, column: error.column, message: error.reason });
