@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { keyModuleProblem, type MigrateOptions, type MigrationReport, type WorkspacePackage } from '../transforms/index.js';
 import { findApps } from './find-apps.js';
 import { formatChanges } from './format.js';
-import { appJobs, migrateApps } from './migrate-folder.js';
+import { appJobs, DEFAULT_CPUS, migrateApps } from './migrate-folder.js';
 import { mergeChanges } from './shared-packages.js';
 import { JOURNAL } from './write-transaction.js';
 
@@ -19,7 +19,7 @@ export interface MigrateDirectoryOptions
   ignorePatterns?: string[];
   /** Run the app's own Prettier on the changed files, as the CLI does (default true; `--no-format` is false). */
   format?: boolean;
-  /** Migrate up to this many apps of a monorepo at once, each in a worker thread (default 1). */
+  /** Migrate up to this many apps of a monorepo at once, each in a worker thread (default: the cores minus one, as the CLI). */
   cpus?: number;
 }
 
@@ -60,7 +60,7 @@ export async function migrateDirectory(dir: string, options: MigrateDirectoryOpt
   const { apps, outside } = await findApps(root);
   if (apps.length === 0) throw new Error(`no SvelteKit app under ${dir}`);
   const jobs = await appJobs(root, apps, { ...options, factory: options.factories, ignorePattern: options.ignorePatterns });
-  const runs = await migrateApps(apps.map((app) => app.dir), jobs, options.cpus ?? 1);
+  const runs = await migrateApps(apps.map((app) => app.dir), jobs, options.cpus ?? DEFAULT_CPUS);
   const migrated = runs.flatMap((run, i) => (run.ok ? [{ app: apps[i]!.dir, run }] : []));
   const merged = mergeChanges(migrated.map(({ app }) => app), migrated.map(({ run }) => run));
   const formatted = options.format === false ? { changes: merged, failures: [] } : await formatChanges(root, merged);

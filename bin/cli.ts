@@ -9,7 +9,7 @@ import { CONTEXT_STYLES, readConfig } from './config.js';
 import { workTreeState } from './git-safety.js';
 import { findApps, type AppFolder, type FoundApps } from './find-apps.js';
 import { checkApp, type AppRun } from './run-app.js';
-import { appJob, appJobs, migrateApps } from './migrate-folder.js';
+import { appJob, appJobs, DEFAULT_CPUS, migrateApps } from './migrate-folder.js';
 import { checkText, githubAnnotations, sarifLog, type AppCheck, type CheckFormat } from './check-output.js';
 import { mergeChanges, rootPath, type RootChange } from './shared-packages.js';
 import { colourReport } from './terminal.js';
@@ -64,11 +64,15 @@ const program = new Command()
   .option('--exclude <glob>', 'leave store modules whose path matches alone (repeatable)', collect, [] as string[])
   .option('--ignore-pattern <glob>', 'do not read files whose path (relative to the app) matches (repeatable)', collect, [] as string[])
   .option('--fail-on-error', 'exit 1 when a store module is blocked, not only when a file cannot be read or parsed', false)
-  .option('--cpus <n>', 'migrate up to n apps of a monorepo at once, each in a worker thread', (value: string) => {
-    const cpus = Number(value);
-    if (!Number.isInteger(cpus) || cpus < 1) throw new InvalidArgumentError('a whole number of at least 1');
-    return cpus;
-  }, 1)
+  .addOption(
+    new Option('--cpus <n>', 'migrate up to n apps of a monorepo at once, each in a worker thread; the output is the same with any n')
+      .argParser((value: string) => {
+        const cpus = Number(value);
+        if (!Number.isInteger(cpus) || cpus < 1) throw new InvalidArgumentError('a whole number of at least 1');
+        return cpus;
+      })
+      .default(DEFAULT_CPUS, `the cores minus one, here ${DEFAULT_CPUS}`),
+  )
   .option('--annotate', 'add a `// @migration-task` comment above each place that blocks a store module', false)
   .option('--all', 'also migrate what cannot leak: stores that never change (a `readable` constant, a `derived` of such), and state used only where SSR is off; by default they are listed and left alone', false)
   .option('--only-leaks', 'the smallest safe diff: migrate only modules whose state leaks (is written while a request is handled on the server), and the modules sharing state with them', false)

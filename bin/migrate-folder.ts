@@ -3,6 +3,7 @@
  * options gathered (flags over its config file, its formatting settings), every app migrated (in
  * worker threads with `cpus` > 1) until shared packages agree, and every change merged.
  */
+import { availableParallelism } from 'node:os';
 import { posix, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ContextStyle, MigrateOptions } from '../transforms/index.js';
@@ -12,6 +13,9 @@ import { styleSettings } from './format.js';
 import { runApp, type AppJob, type AppRun } from './run-app.js';
 import { shareBlockers } from './shared-packages.js';
 import { Progress } from './terminal.js';
+
+/** Worker threads by default, as jscodeshift does: one core stays free for the rest of the machine. */
+export const DEFAULT_CPUS = Math.max(1, availableParallelism() - 1);
 
 /** What the flags (or `migrateDirectory`'s options) say; an app's config file fills in the rest. */
 export interface FolderOptions {

@@ -278,7 +278,7 @@ describe('monorepos', () => {
 
   it('--cpus 2 migrates the apps in worker threads with the same result', () => {
     const root = workspace();
-    const inline = cli([root, '--dry']);
+    const inline = cli([root, '--dry', '--cpus', '1']);
     const parallel = cli([root, '--dry', '--cpus', '2']);
     expect(parallel.status, parallel.stderr).toBe(0);
     expect(parallel.stdout).toBe(inline.stdout);

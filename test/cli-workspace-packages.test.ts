@@ -91,7 +91,7 @@ describe('workspace packages shared by several apps', () => {
 
   it('gives the same result with --cpus 2', () => {
     const root = workspace();
-    const inline = runCli([root, '--dry']);
+    const inline = runCli([root, '--dry', '--cpus', '1']);
     const parallel = runCli([root, '--dry', '--cpus', '2']);
     expect(parallel.status, parallel.stderr).toBe(0);
     expect(parallel.stdout).toBe(inline.stdout);
