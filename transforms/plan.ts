@@ -8,7 +8,8 @@ import { bundleKey, type StoreModule } from './analyse/find-stores.js';
 import { findStoreModules, isTestFile, isToolingFile, modulesLeadingTo, type FindOptions } from './analyse/store-modules.js';
 import { nameContexts, type ContextNames } from './context-names.js';
 import type { ImportStatement, ImportedName, ReExportStatement } from './analyse/module-syntax.js';
-import { isComponentPath, isScriptPath, type ParsedFile, type Script } from './analyse/parse.js';
+import { isComponentPath, isScriptPath, parseMarkup, type ParsedFile, type Script } from './analyse/parse.js';
+import { markupIdentifiers } from './analyse/leaks.js';
 import type { SourceIndex } from './analyse/source-index.js';
 import { packageNamed, packageOf } from './analyse/workspace-packages.js';
 import { packageSpecifier } from './init-import.js';
@@ -318,12 +319,22 @@ function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans
   const uses = (plan: ModulePlan) => (isTest ? plan.testUses : plan.consumers);
   let valueReferences: ReadonlySet<string> | undefined;
   const isReadAsValue = (local: string) => (valueReferences ??= freeReferences(script.ast.program).values).has(local);
+  // What a module script imports, the instance script and the markup see too.
+  const instanceUse = script.kind === 'component-module' ? usesOfModuleScriptImports(file) : () => undefined;
   for (const statement of syntax.imports) {
     const target = index.resolve(statement.source, file.path);
     if (!target && statement.names.some((name) => !name.typeOnly)) blockUnresolvedPackageImport(statement.source, at(statement.node), index, plans);
     if (!target || target === file.path) continue;
     for (const name of statement.names) {
       if (ownDependencies?.has(name.local)) continue;
+      const usedByInstance = name.typeOnly ? undefined : instanceUse(name.local);
+      if (usedByInstance && plansReached(name, target, index, plans).length > 0) {
+        const { where, ...location } = usedByInstance;
+        for (const plan of plansReached(name, target, index, plans)) {
+          plan.blockers.push({ ...location, reason: `\`${name.local}\` is imported in the module script and used ${where}; move its import into the instance script (\`<script>\`), then run again` });
+        }
+        continue;
+      }
       if (name.typeOnly || (script.kind !== 'instance' && name.imported !== '*' && !isReadAsValue(name.local))) {
         used = collectTypeUse(file, script, statement, name, target, index, plans) || used;
         continue;
@@ -394,6 +405,41 @@ function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans
     }
   }
   return used;
+}
+
+/**
+ * Where a component's instance script or markup first uses a name its module script imports, if
+ * anywhere: a free reference in the instance script, else in the markup as Svelte's parser reads it
+ * (or, when the markup does not parse, any mention of the name in it).
+ */
+function usesOfModuleScriptImports(file: ParsedFile): (local: string) => (SourceLocation & { where: string }) | undefined {
+  const instance = file.scripts.find((candidate) => candidate.kind === 'instance');
+  const instanceReferences = instance ? freeReferences(instance.ast.program).identifiers : [];
+  let markupUses: Array<{ name: string; start: number }> | undefined;
+  const inMarkup = (local: string) => {
+    if (!markupUses) {
+      const fragment = parseMarkup(file);
+      const markup = file.scripts.reduceRight((rest, script) => rest.slice(0, script.offset) + ' '.repeat(script.code.length) + rest.slice(script.offset + script.code.length), file.text);
+      markupUses = fragment
+        ? markupIdentifiers(fragment).map(({ node }) => ({ name: node.name, start: node.start! }))
+        : [...markup.matchAll(/(?<![\w$.])[\w$]+/g)].map((word) => ({ name: word[0], start: word.index }));
+    }
+    return markupUses.find((use) => use.name === local || use.name === `$${local}`);
+  };
+  return (local) => {
+    const inInstance = instanceReferences.find((identifier) => identifier.name === local || identifier.name === `$${local}`);
+    if (inInstance) return { file: file.path, ...lineColumn(file.text, instance!.offset + inInstance.start!), where: 'by the instance script' };
+    const use = inMarkup(local);
+    return use ? { file: file.path, ...lineColumn(file.text, use.start), where: 'in the markup' } : undefined;
+  };
+}
+
+/** The store modules whose state an import names: the module of a stateful export, or every module a namespace import's target leads to. */
+function plansReached(name: ImportedName, target: string, index: SourceIndex, plans: Map<string, ModulePlan>): ModulePlan[] {
+  if (name.imported === '*') return modulesBehind(target, index, plans);
+  const origin = index.resolveExport(target, name.imported);
+  const plan = origin && plans.get(origin.module);
+  return plan && plan.module.statefulExports.has(origin.exported) ? [plan] : [];
 }
 
 /**
