@@ -223,17 +223,17 @@ class LeakAnalysis {
     if (![...names].some((name) => markup.words.has(name) || markup.words.has(`$${name}`))) return [];
     if (wanted === 'writes' && ![...names].some((name) => mayWrite(markup.text, name))) return [];
     let byName = this.markupIndexes.get(file);
+    // A function whose every mention sits in an event handler or a browser-only directive is called
+    // in the browser there, which is all a caller's place tells (only writes are reported by place).
+    if (!byName && wanted === 'all' && mentionedOnlyInBrowserPlaces(markup.text, names)) {
+      return [{ file, script: undefined, node: { type: 'Identifier', name: [...names][0]!, start: 0, end: 0 } as Node, path: [], browserDirective: true }];
+    }
     if (!byName) {
       byName = new Map();
       const fragment = parseMarkup(file);
-      const seen = new Set<Node>();
-      if (fragment) {
-        walkMarkup(fragment as Node, [], false, (node, path, browserDirective) => {
-          if (node.type !== 'Identifier' || seen.has(node) || !isMarkupReference(node, path.at(-1))) return;
-          seen.add(node); // a shorthand property holds the same node as key and value
-          if (!byName!.has(node.name)) byName!.set(node.name, []);
-          byName!.get(node.name)!.push({ file, script: undefined, node, path: [...path], browserDirective });
-        });
+      for (const { node, path, browserDirective } of fragment ? markupIdentifiers(fragment) : []) {
+        if (!byName.has(node.name)) byName.set(node.name, []);
+        byName.get(node.name)!.push({ file, script: undefined, node, path, browserDirective });
       }
       this.markupIndexes.set(file, byName);
     }
@@ -458,6 +458,109 @@ function mayWrite(markup: string, name: string): boolean {
   const n = `\\$?${name.replace(/\$/g, '\\$')}`;
   const assign = '(?:[-+*/%&|^?]*=(?!=)|\\+\\+|--)';
   return new RegExp(`(?:^|[^\\w$.])${n}\\s*(?:${assign}|(?:\\??\\.[\\w$]+|\\[[^\\]]*\\])+\\s*(?:${assign}|\\())|(?:\\+\\+|--)\\s*${n}\\b|bind:[\\w$|]+\\s*=\\s*\\{\\s*${n}\\b`).test(markup);
+}
+
+/**
+ * Whether every mention of `names` in a component's markup text (scripts taken out) lies inside an
+ * event attribute or a browser-only directive (`onclick={…}`, `on:click|once={…}`, `bind:`, `use:`,
+ * `transition:`, `in:`, `out:`, `animate:`, `{@attach …}`), read without parsing: the text
+ * counterpart of `walkMarkup`'s browser places. False as soon as anything is unclear (a mention
+ * anywhere else, a tag it cannot read to its end): then Svelte's parser decides.
+ */
+export function mentionedOnlyInBrowserPlaces(markup: string, names: Iterable<string>): boolean {
+  const places = browserPlaces(markup);
+  if (!places) return false;
+  for (const name of names) {
+    for (const mention of markup.matchAll(new RegExp(`(?<![\\w$])\\$?${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g'))) {
+      if (!places.some(([open, close]) => mention.index > open && mention.index < close)) return false;
+    }
+  }
+  return true;
+}
+
+const isBrowserAttribute = (name: string) => /^on[a-z]/i.test(name) || /^(?:on|bind|use|transition|in|out|animate):/.test(name);
+
+/** The value ranges of the browser-only attributes of every start tag; undefined for a tag it cannot read to its end. */
+function browserPlaces(markup: string): Array<[number, number]> | undefined {
+  const places: Array<[number, number]> = [];
+  const skipSpace = (i: number) => {
+    while (i < markup.length && /\s/.test(markup[i]!)) i++;
+    return i;
+  };
+  for (const tag of markup.matchAll(/<[A-Za-z][\w:.-]*/g)) {
+    let i = tag.index + tag[0].length;
+    for (;;) {
+      i = skipSpace(i);
+      if (i >= markup.length) return undefined;
+      if (markup[i] === '>' || markup.startsWith('/>', i)) break;
+      if (markup[i] === '{') {
+        // `{...spread}`, `{shorthand}`, `{@attach …}`
+        const close = closingBrace(markup, i);
+        if (close === -1) return undefined;
+        if (/^\{\s*@attach\s/.test(markup.slice(i, i + 16))) places.push([i, close]);
+        i = close + 1;
+        continue;
+      }
+      const name = /^[^\s=/>{}"']+/.exec(markup.slice(i, i + 200))?.[0];
+      if (!name) return undefined;
+      i = skipSpace(i + name.length);
+      if (markup[i] !== '=') continue;
+      i = skipSpace(i + 1);
+      const valueStart = i;
+      if (markup[i] === '{') {
+        i = closingBrace(markup, i);
+      } else if (markup[i] === '"' || markup[i] === "'") {
+        // A quoted value may hold expressions (`class="a {b}"`), whose braces may hold quotes.
+        const quote = markup[i];
+        for (i++; i < markup.length && markup[i] !== quote; i++) if (markup[i] === '{') i = closingBrace(markup, i);
+      } else {
+        while (i < markup.length && !/[\s>]/.test(markup[i]!)) i++;
+        i--;
+      }
+      if (i < 0 || i >= markup.length) return undefined;
+      if (isBrowserAttribute(name)) places.push([valueStart, i]);
+      i++;
+    }
+  }
+  return places;
+}
+
+/** Index of the `}` closing the `{` at `open`, past strings, template literals and comments; -1 when unclear. */
+function closingBrace(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text[i];
+    if (c === '{') depth++;
+    else if (c === '}') {
+      if (--depth === 0) return i;
+    } else if (c === '"' || c === "'") i = stringEnd(text, i);
+    else if (c === '`') i = templateEnd(text, i);
+    else if (c === '/' && text[i + 1] === '/') i = text.indexOf('\n', i);
+    else if (c === '/' && text[i + 1] === '*') i = text.indexOf('*/', i + 2) + 1;
+    if (i < 0) return -1;
+  }
+  return -1;
+}
+
+function stringEnd(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === text[start]) return i;
+    else if (text[i] === '\n') return -1;
+  }
+  return -1;
+}
+
+function templateEnd(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '`') return i;
+    else if (text[i] === '$' && text[i + 1] === '{') {
+      i = closingBrace(text, i + 1);
+      if (i < 0) return -1;
+    }
+  }
+  return -1;
 }
 
 function classOf(writes: StateWrite[]): LeakClass {
@@ -746,6 +849,18 @@ function isMarkupReference(node: Node, parent: Node | undefined): boolean {
 
 /** Markup directives whose expressions run only in the browser. */
 const BROWSER_DIRECTIVES = new Set(['OnDirective', 'BindDirective', 'UseDirective', 'TransitionDirective', 'AnimateDirective', 'AttachTag']);
+
+/** Every identifier of a component's markup that refers to a script's binding, with whether it sits in a browser-only place. */
+export function markupIdentifiers(fragment: unknown): Array<{ node: Node & { name: string }; path: Node[]; browserDirective: boolean }> {
+  const found: Array<{ node: Node & { name: string }; path: Node[]; browserDirective: boolean }> = [];
+  const seen = new Set<Node>();
+  walkMarkup(fragment as Node, [], false, (node, path, browserDirective) => {
+    if (node.type !== 'Identifier' || seen.has(node) || !isMarkupReference(node, path.at(-1))) return;
+    seen.add(node); // a shorthand property holds the same node as key and value
+    found.push({ node, path: [...path], browserDirective });
+  });
+  return found;
+}
 
 /** Walks Svelte's markup tree, telling for each node whether it sits in a browser-only directive or event attribute. */
 function walkMarkup(node: Node, path: Node[], browser: boolean, visit: (node: Node, path: Node[], browser: boolean) => void): void {
