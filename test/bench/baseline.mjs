@@ -1,13 +1,14 @@
 /**
- * The benchmark's baseline: what the migration cannot avoid. Reads every source file under a
- * folder once and parses it once with the migration's own parsers (`parseFile`: svelte/compiler
- * to split components, jscodeshift's `ts` parser for every script), in one thread. Prints
+ * The benchmark's baseline: one parse per file. Reads every source file under a folder once and
+ * parses it once, in one thread: each component with Svelte's parser (which reads its scripts
+ * too), each script file with the migration's TS parser (jscodeshift's). Prints
  * `{"files":N,"errors":M}`.
  *
  *   node test/bench/baseline.mjs <dir>
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseComponent } from 'svelte/compiler';
 import { parseFile } from '../../dist/transforms/analyse/parse.js';
 
 /** The files the CLI reads and may parse: scripts and components, not declaration files. */
@@ -20,7 +21,9 @@ for (const path of readdirSync(root, { recursive: true })) {
   if (!isSourceFile(path)) continue;
   files++;
   try {
-    parseFile(path, readFileSync(join(root, path), 'utf8'));
+    const text = readFileSync(join(root, path), 'utf8');
+    if (path.endsWith('.svelte')) parseComponent(text, { modern: true });
+    else parseFile(path, text);
   } catch (error) {
     errors++;
     process.stderr.write(`${path}: ${error.message}\n`);
