@@ -207,3 +207,16 @@ describe('--check', () => {
     expect(readFileSync(join(root, 'apps/web/src/lib/count.ts'), 'utf8')).toContain('export const count = writable(0);');
   });
 });
+
+describe('a component whose markup Svelte cannot parse', () => {
+  it('fails the check when the markup may write state, naming the place: its writes are unknown', () => {
+    const root = app({
+      'src/lib/count.ts': "import { writable } from 'svelte/store';\n\nexport const count = writable(0);\n",
+      'src/routes/+layout.svelte': "<script lang=\"ts\">\n\tlet { children } = $props();\n</script>\n\n{@render children()}\n",
+      'src/routes/+page.svelte': "<script lang=\"ts\">\n\timport { count } from '$lib/count';\n</script>\n\n<button onclick={() => $count++}>{$count</button>\n",
+    });
+    const result = cli([root, '--check']);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/src\/routes\/\+page\.svelte:5:43: error: cannot parse/);
+  });
+});

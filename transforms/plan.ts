@@ -8,7 +8,7 @@ import { bundleKey, type StoreModule } from './analyse/find-stores.js';
 import { findStoreModules, isTestFile, isToolingFile, modulesLeadingTo, type FindOptions } from './analyse/store-modules.js';
 import { nameContexts, type ContextNames } from './context-names.js';
 import type { ImportStatement, ImportedName, ReExportStatement } from './analyse/module-syntax.js';
-import { isComponentPath, isScriptPath, parseMarkup, type ParsedFile, type Script } from './analyse/parse.js';
+import { isComponentPath, isScriptPath, type ParsedFile, type Script } from './analyse/parse.js';
 import { markupIdentifiers } from './analyse/leaks.js';
 import type { SourceIndex } from './analyse/source-index.js';
 import { packageNamed, packageOf } from './analyse/workspace-packages.js';
@@ -320,7 +320,7 @@ function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans
   let valueReferences: ReadonlySet<string> | undefined;
   const isReadAsValue = (local: string) => (valueReferences ??= freeReferences(script.ast.program).values).has(local);
   // What a module script imports, the instance script and the markup see too.
-  const instanceUse = script.kind === 'component-module' ? usesOfModuleScriptImports(file) : () => undefined;
+  const instanceUse = script.kind === 'component-module' ? usesOfModuleScriptImports(file, index) : () => undefined;
   for (const statement of syntax.imports) {
     const target = index.resolve(statement.source, file.path);
     if (!target && statement.names.some((name) => !name.typeOnly)) blockUnresolvedPackageImport(statement.source, at(statement.node), index, plans);
@@ -412,13 +412,13 @@ function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans
  * anywhere: a free reference in the instance script, else in the markup as Svelte's parser reads it
  * (or, when the markup does not parse, any mention of the name in it).
  */
-function usesOfModuleScriptImports(file: ParsedFile): (local: string) => (SourceLocation & { where: string }) | undefined {
+function usesOfModuleScriptImports(file: ParsedFile, index: SourceIndex): (local: string) => (SourceLocation & { where: string }) | undefined {
   const instance = file.scripts.find((candidate) => candidate.kind === 'instance');
   const instanceReferences = instance ? freeReferences(instance.ast.program).identifiers : [];
   let markupUses: Array<{ name: string; start: number }> | undefined;
   const inMarkup = (local: string) => {
     if (!markupUses) {
-      const fragment = parseMarkup(file);
+      const fragment = index.markup(file);
       const markup = file.scripts.reduceRight((rest, script) => rest.slice(0, script.offset) + ' '.repeat(script.code.length) + rest.slice(script.offset + script.code.length), file.text);
       markupUses = fragment
         ? markupIdentifiers(fragment).map(({ node }) => ({ name: node.name, start: node.start! }))

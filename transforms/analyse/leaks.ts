@@ -18,7 +18,7 @@ import { lineColumn } from '../text.js';
 import type { LeakClass, SourceLocation, StateReport, StateWrite } from '../types.js';
 import { freeReferences, patternNames } from './ast.js';
 import type { StoreModule } from './find-stores.js';
-import { isComponentPath, isScriptPath, parseMarkup, type ParsedFile, type Script } from './parse.js';
+import { isComponentPath, isScriptPath, type ParsedFile, type Script } from './parse.js';
 import type { ImportedName } from './module-syntax.js';
 import type { ServerRendering } from './server-rendering.js';
 import type { SourceIndex } from './source-index.js';
@@ -230,7 +230,7 @@ class LeakAnalysis {
     }
     if (!byName) {
       byName = new Map();
-      const fragment = parseMarkup(file);
+      const fragment = this.index.markup(file);
       for (const { node, path, browserDirective } of fragment ? markupIdentifiers(fragment) : []) {
         if (!byName.has(node.name)) byName.set(node.name, []);
         byName.get(node.name)!.push({ file, script: undefined, node, path, browserDirective });

@@ -71,10 +71,9 @@ export function parseScriptCode(path: string, fileText: string, code: string, of
 /**
  * How much of a component to read: `locate` finds its scripts by scanning its tags, leaving the
  * markup to Svelte's parser only when the scan cannot tell; `parse` has Svelte's parser read the
- * markup too, so that a markup error is an error; `keep` also keeps the markup tree, for
- * `parseMarkup` (memory, for a second parse).
+ * markup too, so that a markup error is an error.
  */
-export type MarkupReading = 'locate' | 'parse' | 'keep';
+export type MarkupReading = 'locate' | 'parse';
 
 export function parseFile(path: string, text: string, markup: MarkupReading = 'locate'): ParsedFile {
   if (!isComponentPath(path)) {
@@ -105,9 +104,7 @@ export function parseFile(path: string, text: string, markup: MarkupReading = 'l
     scripts.push({ kind, offset: start, code, ast: parseScriptCode(path, text, code, start), lang });
   }
   const moduleEnd = root.module ? (root.module as unknown as { end: number }).end : 0;
-  const parsed: ParsedFile = { path, text, isComponent: true, scripts, instanceInsertAt: moduleEnd };
-  if (markup === 'keep') markups.set(parsed, root.fragment);
-  return parsed;
+  return { path, text, isComponent: true, scripts, instanceInsertAt: moduleEnd };
 }
 
 /** The module script first, then the instance script, as Svelte's parser hands them over. */
@@ -115,21 +112,12 @@ function sortModuleFirst(scripts: Script[]): Script[] {
   return scripts.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'component-module' ? -1 : 1));
 }
 
-/** The markup Svelte's parser read while finding a component's scripts, when asked to keep it: as long as the parsed file. */
-const markups = new WeakMap<ParsedFile, unknown>();
-
 /**
  * A parsed component's markup as Svelte's parser reads it (expressions are ESTree nodes at file
- * offsets), or undefined when it does not parse: whoever asks then knows nothing of its markup.
+ * offsets); throws a `MigrationError` when it does not parse.
  */
 export function parseMarkup(file: ParsedFile): unknown {
-  if (markups.has(file)) return markups.get(file);
-  try {
-    return parseComponent(file.path, file.text).fragment;
-  } catch (error) {
-    if (error instanceof MigrationError) return undefined;
-    throw error;
-  }
+  return parseComponent(file.path, file.text).fragment;
 }
 
 /**

@@ -6,7 +6,7 @@ import { MigrationError } from '../errors.js';
 import type { FileError, ProjectFiles, UnreadableFile } from '../types.js';
 import type { Project } from './project.js';
 import { readModuleSyntax, type ModuleSyntax } from './module-syntax.js';
-import { parseFile, type ParsedFile, type Script } from './parse.js';
+import { parseFile, parseMarkup, type ParsedFile, type Script } from './parse.js';
 import { appScope } from './app-scope.js';
 import { resolveImport } from './resolve.js';
 import { packageNamed } from './workspace-packages.js';
@@ -46,11 +46,11 @@ export class SourceIndex {
     /** Files the user asked not to read: their text is there for the text checks, they are never parsed. */
     readonly ignored: readonly string[] = [],
     /**
-     * Keep each component's markup tree from the parse that finds its scripts. Worth it when most
-     * parsed components have their markup read (the leak check); a migration keeps its parsed
-     * files to the end, and reads few components' markup, so it parses those again instead.
+     * A component whose markup Svelte cannot parse, when its markup is asked for, is an error to
+     * report (the leak check: its writes are unknown). A migration leaves that to svelte-check: its
+     * edits never touch the markup.
      */
-    private readonly keepMarkup = false,
+    private readonly reportMarkupErrors = false,
   ) {
     for (const { text: _text, ...error } of unreadable) {
       this.errors.set(error.file, error);
@@ -69,7 +69,7 @@ export class SourceIndex {
         this.tooLarge.set(path, { file: path, line: 1, column: 1, message: `too large to parse: ${size}, the limit is ${MAX_PARSED_LENGTH / 1e6} million` });
       } else if (text !== undefined) {
         try {
-          result = parseFile(path, text, this.keepMarkup ? 'keep' : 'locate');
+          result = parseFile(path, text);
         } catch (error) {
           if (!(error instanceof MigrationError)) throw error;
           this.errors.set(path, { file: error.file, line: error.line, column: error.column, message: error.reason });
@@ -79,6 +79,17 @@ export class SourceIndex {
       if (text !== undefined) this.onParse(++this.parsedCount);
     }
     return this.parsed.get(path) ?? undefined;
+  }
+
+  /** A component's markup tree, parsed on demand; undefined when it does not parse (see `reportMarkupErrors`). */
+  markup(file: ParsedFile): unknown {
+    try {
+      return parseMarkup(file);
+    } catch (error) {
+      if (!(error instanceof MigrationError)) throw error;
+      if (this.reportMarkupErrors) this.errors.set(file.path, { file: error.file, line: error.line, column: error.column, message: error.reason });
+      return undefined;
+    }
   }
 
   /**
