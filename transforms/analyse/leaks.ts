@@ -442,11 +442,24 @@ class LeakAnalysis {
  */
 function mayUse(text: string, exported: string, wanted: 'writes' | 'all'): boolean {
   if (exported === 'default') return true;
-  const escaped = exported.replace(/\$/g, '\\$');
-  if (!new RegExp(`(?:^|[^\\w$])${escaped}(?![\\w$])`).test(text)) return false;
+  const { named, aliased } = cachedPatterns(nameUsePatterns, exported, (escaped) => ({
+    named: new RegExp(`(?:^|[^\\w$])${escaped}(?![\\w$])`),
+    aliased: new RegExp(`(?:^|[^\\w$])${escaped}\\s+as\\s+([\\w$]+)`, 'g'),
+  }));
+  if (!named.test(text)) return false;
   if (wanted === 'all') return true;
-  const aliases = [...text.matchAll(new RegExp(`(?:^|[^\\w$])${escaped}\\s+as\\s+([\\w$]+)`, 'g'))].map((match) => match[1]!);
+  const aliases = [...text.matchAll(aliased)].map((match) => match[1]!);
   return [exported, ...aliases].some((local) => mayWrite(text, local));
+}
+
+/** The patterns of each name, made once: the same names are looked for in many files. */
+const nameUsePatterns = new Map<string, { named: RegExp; aliased: RegExp }>();
+const writePatterns = new Map<string, RegExp>();
+
+function cachedPatterns<T>(cache: Map<string, T>, name: string, make: (escaped: string) => T): T {
+  let patterns = cache.get(name);
+  if (!patterns) cache.set(name, (patterns = make(name.replace(/\$/g, '\\$'))));
+  return patterns;
 }
 
 /**
@@ -455,9 +468,12 @@ function mayUse(text: string, exported: string, wanted: 'writes' | 'all'): boole
  * A superset, to skip parsing markup that only reads.
  */
 function mayWrite(markup: string, name: string): boolean {
-  const n = `\\$?${name.replace(/\$/g, '\\$')}`;
-  const assign = '(?:[-+*/%&|^?]*=(?!=)|\\+\\+|--)';
-  return new RegExp(`(?:^|[^\\w$.])${n}\\s*(?:${assign}|(?:\\??\\.[\\w$]+|\\[[^\\]]*\\])+\\s*(?:${assign}|\\())|(?:\\+\\+|--)\\s*${n}\\b|bind:[\\w$|]+\\s*=\\s*\\{\\s*${n}\\b`).test(markup);
+  const pattern = cachedPatterns(writePatterns, name, (escaped) => {
+    const n = `\\$?${escaped}`;
+    const assign = '(?:[-+*/%&|^?]*=(?!=)|\\+\\+|--)';
+    return new RegExp(`(?:^|[^\\w$.])${n}\\s*(?:${assign}|(?:\\??\\.[\\w$]+|\\[[^\\]]*\\])+\\s*(?:${assign}|\\())|(?:\\+\\+|--)\\s*${n}\\b|bind:[\\w$|]+\\s*=\\s*\\{\\s*${n}\\b`);
+  });
+  return pattern.test(markup);
 }
 
 /**
