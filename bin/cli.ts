@@ -6,7 +6,7 @@ import { join, posix, relative, resolve, sep } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatReport, keyModuleProblem, type ContextStyle, type MigrateOptions, type MigrationReport } from '../transforms/index.js';
 import { CONTEXT_STYLES, readConfig } from './config.js';
-import { workTreeState } from './git-safety.js';
+import { pathInWorkTree, workTreeState } from './git-safety.js';
 import { findApps, type AppFolder, type FoundApps } from './find-apps.js';
 import { checkApp, type AppRun } from './run-app.js';
 import { appJob, appJobs, DEFAULT_CPUS, migrateApps } from './migrate-folder.js';
@@ -145,7 +145,9 @@ async function main(dirs: string[], options: CliOptions): Promise<void> {
     printChecks(results.flatMap((result) => result.checks), options, exitCode);
   } else {
     if (options.json) process.stdout.write(`${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, dry: options.dry, exitCode, apps: results.flatMap((result) => result.documentApps) }, null, 2)}\n`);
-    process.stderr.write(nextSteps(results.flatMap((result) => result.reports), options, results.some((result) => result.annotated)));
+    // The diff's paths are relative to the folder, or to the current directory with several.
+    const diffBase = several ? process.cwd() : resolve(folders[0]!);
+    process.stderr.write(nextSteps(results.flatMap((result) => result.reports), options, results.some((result) => result.annotated), diffBase));
   }
   process.exitCode = interruptedExitCode() ?? exitCode;
 }
@@ -340,14 +342,14 @@ function flagError(message: string): never {
 }
 
 
-function nextSteps(reports: MigrationReport[], options: CliOptions, annotated: boolean): string {
+function nextSteps(reports: MigrationReport[], options: CliOptions, annotated: boolean, diffBase: string): string {
   const steps: string[] = [];
   if (reports.some((report) => report.files.length > 0)) {
     // With --json nothing but the document is on stdout: there is no diff above to review.
     const review = options.json ? 'Review the changes the JSON lists' : options.print ? 'Review the files printed above' : 'Review the diff above';
     steps.push(
       ...(options.dry
-        ? [`${review}; run again without --dry${options.print ? ' or --print' : ''} to apply it${options.json || options.print ? '' : ' (or pipe it to `git apply`)'}.`]
+        ? [`${review}; run again without --dry${options.print ? ' or --print' : ''} to apply it${options.json || options.print ? '' : ` (or pipe it to \`${gitApply(diffBase)}\`)`}.`]
         : ['Review the changes: git diff', 'Type-check: npx svelte-check', 'Run your tests, and build: npx vite build']),
     );
   }
@@ -360,6 +362,12 @@ function nextSteps(reports: MigrationReport[], options: CliOptions, annotated: b
   }
   if (steps.length === 0) return '';
   return `\nNext steps:\n${steps.map((step, i) => `  ${i + 1}. ${step}`).join('\n')}\n`;
+}
+
+/** The command that applies the dry diff: its paths are relative to `diffBase`, which may lie below the repository's top. */
+function gitApply(diffBase: string): string {
+  const below = pathInWorkTree(diffBase);
+  return below === undefined ? 'git apply' : `git apply --directory=${below}`;
 }
 
 // `svelte-store-context --dry | head` closes the pipe early; that is not an error.

@@ -35,6 +35,18 @@ export function workTreeState(root: string): WorkTreeState {
   return files.length === 0 ? { kind: 'clean' } : { kind: 'uncommitted', files };
 }
 
+/**
+ * Where `folder` is inside its git work tree (`apps/web`), when it is below the top: a diff with
+ * paths relative to it applies with `git apply --directory=apps/web` (plain `git apply` there
+ * skips every file, and says nothing). Undefined at the top, outside a repository, or without git.
+ */
+export function pathInWorkTree(folder: string): string | undefined {
+  if (!insideGitWorkTree(folder)) return undefined;
+  const prefix = spawnSync('git', ['rev-parse', '--show-prefix'], { cwd: folder, encoding: 'utf8' });
+  const path = prefix.status === 0 ? prefix.stdout.trim().replace(/\/$/, '') : '';
+  return path === '' ? undefined : path;
+}
+
 /** Whether a `.git` (folder, or file for worktrees and submodules) is at or above `folder`. */
 function insideGitWorkTree(folder: string): boolean {
   for (let current = resolve(folder); ; current = dirname(current)) {

@@ -231,3 +231,19 @@ describe('command line', () => {
     expect(files.get('src/lib/stores/cart.ts')).toContain("import { CART_CONTEXT } from '$lib/context/keys';");
   });
 });
+
+it('for an app below the top of its repository, names the git apply command that applies the dry diff, and that command does', () => {
+  const repo = mkdtempSync(join(tmpdir(), 'ssc-subfolder-'));
+  temps.push(repo);
+  cpSync(join(FIXTURES, 'svelte5-ts-cart', 'input'), join(repo, 'web'), { recursive: true });
+  git(repo, ['init', '-q']);
+  git(repo, ['add', '-A']);
+  git(repo, ['-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-q', '-m', 'input']);
+  const dry = cli(['--dry'], { cwd: join(repo, 'web') });
+  expect(dry.status, dry.stderr).toBe(0);
+  const command = /pipe it to `(git apply[^`]*)`/.exec(dry.stderr)?.[1];
+  expect(command).toBe('git apply --directory=web');
+  // Plain `git apply` there would skip every file and exit 0; the named command applies them.
+  git(join(repo, 'web'), command!.split(' ').slice(1), dry.stdout);
+  expect(git(repo, ['status', '--porcelain'])).toContain(' M web/src/lib/stores/cart.ts');
+});
