@@ -16,7 +16,7 @@ import { posix } from 'node:path';
 import type { Node } from '@babel/types';
 import { lineColumn } from '../text.js';
 import type { LeakClass, SourceLocation, StateReport, StateWrite } from '../types.js';
-import { freeReferences, patternNames } from './ast.js';
+import { freeReferences, patternNames, walk } from './ast.js';
 import type { StoreModule } from './find-stores.js';
 import { isComponentPath, isScriptPath, type ParsedFile, type Script } from './parse.js';
 import type { ImportedName } from './module-syntax.js';
@@ -32,6 +32,11 @@ interface FunctionRef {
   script: Script;
   /** Local names the enclosing top-level declaration binds. */
   locals: string[];
+  /**
+   * For code in a method of an object literal the declaration holds (`const polling = { sync() {…} }`):
+   * the method. Only uses of the object that may reach it count (`polling.sync()`, not `polling.data`).
+   */
+  member?: string;
 }
 
 /** A reference in a script or in markup, with the nodes from the root down to it. */
@@ -347,7 +352,7 @@ class LeakAnalysis {
     const entry = this.entryContext(file, script, locals);
     if (entry) return entry;
     // A module's own top level runs once, when it is first imported; what a declaration holds runs where the declaration is used.
-    if (locals.length > 0 && (inFunction || !isCallee)) return { runs: 'deferred', fn: { file, script, locals } };
+    if (locals.length > 0 && (inFunction || !isCallee)) return { runs: 'deferred', fn: { file, script, locals, member: objectMember(chain, locals) } };
     return { runs: 'startup' };
   }
 
@@ -405,7 +410,7 @@ class LeakAnalysis {
   }
 
   private functionContext(fn: FunctionRef): Context {
-    const key = `${fn.file.path}\0${fn.script.kind}\0${fn.locals.join(',')}`;
+    const key = `${fn.file.path}\0${fn.script.kind}\0${fn.locals.join(',')}\0${fn.member ?? ''}`;
     const known = this.functionContexts.get(key);
     if (known) return known;
     // Recursion adds nothing: while a function is being placed, its own calls count for nothing.
@@ -419,9 +424,11 @@ class LeakAnalysis {
         for (const importer of this.importersOf(fn.file.path)) batches.push(() => this.importedReferences(fn.file.path, exported, 'all', importer));
       }
     }
+    const reaching = fn.member === undefined ? undefined : membersReaching(fn.script, fn.locals[0]!, fn.member);
     let result: Context = { runs: 'nowhere' };
     for (const batch of batches) {
       for (const reference of batch()) {
+        if (reaching && !mayReachMember(reference, reaching)) continue;
         const context = this.resolve(this.contextOf(reference));
         if (context.runs === 'server') {
           this.functionContexts.set(key, context);
@@ -770,6 +777,75 @@ function isHeldByDeclaration(chain: Node[]): boolean {
     if (node.type === 'CallExpression' || node.type === 'NewExpression' || node.type === 'OptionalCallExpression' || node.type === 'TaggedTemplateExpression') return false;
   }
   return true;
+}
+
+/**
+ * The method of an object literal a top-level `const` holds that the innermost node of `chain`
+ * sits in (`sync` for code in `const polling = { sync() {…} }`), when that is what it is.
+ */
+function objectMember(chain: Node[], locals: string[]): string | undefined {
+  if (locals.length !== 1) return undefined;
+  const at = chain.findIndex((node, i) => node.type === 'ObjectExpression' && chain[i - 1]?.type === 'VariableDeclarator' && (chain[i - 1] as Node & { id: Node }).id.type === 'Identifier' && ((chain[i - 1] as Node & { id: Node & { name?: string } }).id.name === locals[0]));
+  const property = at === -1 ? undefined : chain[at + 1];
+  if (!property || (property.type !== 'ObjectMethod' && property.type !== 'ObjectProperty') || property.computed) return undefined;
+  if (property.type === 'ObjectProperty' && !isFunction(property.value)) return undefined;
+  return property.key.type === 'Identifier' ? property.key.name : property.key.type === 'StringLiteral' ? property.key.value : undefined;
+}
+
+/**
+ * The members of the object `local` holds through which `member` may run: itself, and every member
+ * that names one of those (`this.sync()`, `polling.sync`) or reaches members by a computed key.
+ */
+function membersReaching(script: Script, local: string, member: string): Set<string> {
+  const properties: Node[] = [];
+  for (const statement of script.ast.program.body) {
+    const declaration = statement.type === 'ExportNamedDeclaration' ? statement.declaration : statement;
+    if (declaration?.type !== 'VariableDeclaration') continue;
+    for (const declarator of declaration.declarations) {
+      if (declarator.id.type === 'Identifier' && declarator.id.name === local && declarator.init?.type === 'ObjectExpression') properties.push(...declarator.init.properties);
+    }
+  }
+  const nameOf = (property: Node) =>
+    (property.type === 'ObjectMethod' || property.type === 'ObjectProperty') && !property.computed
+      ? property.key.type === 'Identifier' ? property.key.name : property.key.type === 'StringLiteral' ? property.key.value : undefined
+      : undefined;
+  const reaching = new Set([member]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const property of properties) {
+      const name = nameOf(property);
+      // A spread or computed member may be anything: every use of the object may reach the method.
+      if (name === undefined) return new Set(['*']);
+      if (reaching.has(name)) continue;
+      // `this` or the object itself used other than to read a member by name (`const self = this`,
+      // `run(this)`) may reach anything.
+      let names = false;
+      let selves = 0;
+      let memberReads = 0;
+      walk(property, (node) => {
+        if (node.type === 'ThisExpression' || (node.type === 'Identifier' && node.name === local)) selves++;
+        if ((node.type === 'MemberExpression' || node.type === 'OptionalMemberExpression') && (node.object.type === 'ThisExpression' || (node.object.type === 'Identifier' && node.object.name === local))) {
+          memberReads++;
+          if (node.computed || node.property.type !== 'Identifier' || reaching.has(node.property.name)) names = true;
+        }
+      });
+      if (selves > memberReads) names = true;
+      if (names) {
+        reaching.add(name);
+        grew = true;
+      }
+    }
+  }
+  return reaching;
+}
+
+/** Whether a use of an object may run one of `reaching` members: any use but reading another member by name. */
+function mayReachMember(reference: Reference, reaching: Set<string>): boolean {
+  if (reaching.has('*')) return true;
+  const parent = reference.path.at(-1) as (Node & { object?: Node; property?: Node & { name?: string }; computed?: boolean }) | undefined;
+  const isMemberOf = (parent?.type === 'MemberExpression' || parent?.type === 'OptionalMemberExpression') && parent.object === reference.node;
+  if (!isMemberOf || parent.computed || parent.property?.type !== 'Identifier') return true;
+  return reaching.has(parent.property.name!);
 }
 
 /** The local a component's prop is read under: `export let click` (Svelte 4), `let { click: onClick } = $props()` (runes). */
