@@ -511,7 +511,7 @@ function whyContextCannotReach(path: string, script: Script, name: string, isSto
     return `\`${name}\` is used in hooks, which run outside components; keep per-request data in \`event.locals\` and hand it to components through \`load\``;
   }
   if (/^\+(?:page|layout)(?:\.server)?\.[jt]s$/.test(file)) {
-    if (!isStore) return `\`${name}\` reads module state and is used in a load function, which runs outside components; have it take the value it reads as an argument (from \`event.locals\`, \`parent()\` or the request) instead of reading the store`;
+    if (!isStore) return `\`${name}\` reads or writes module state and is used in a load function, which runs outside components; have it take what it needs as arguments (from \`event.locals\`, \`parent()\` or the request), and return data from \`load\`, instead of using the store`;
     return `\`${name}\` is used in a load function, which runs outside components; return the data from \`load\` and set the store from \`data\` in a component`;
   }
   if (/^\+server\.[jt]s$/.test(file) || /\.server\.[jt]s$/.test(file) || path.includes('/server/')) {

@@ -242,7 +242,7 @@ function findProblems(
     const exportedClass = statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration' ? statement.declaration : undefined;
     if (moved.has(item) && exportedClass?.type === 'ClassDeclaration') {
       const named = exportedClass.id ? `exported class ${exportedClass.id.name}` : 'the exported class';
-      problems.push(at(statement, `${named} reads this module's state, so it would move into context and could no longer be imported as a class or used as a type; hand it the state through its constructor instead`));
+      problems.push(at(statement, `${named} uses module-level state, so it would move into context and could no longer be imported as a class or used as a type; hand it the state through its constructor instead`));
     }
   }
   return problems;
