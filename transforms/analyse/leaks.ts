@@ -217,6 +217,15 @@ class LeakAnalysis {
     return byName;
   }
 
+  private readonly words = new Map<string, Set<string>>();
+
+  /** The words of a file's text (`[$\w]+`): whether it names something at all, without a regular expression per name. */
+  private wordsOf(path: string): Set<string> {
+    let found = this.words.get(path);
+    if (!found) this.words.set(path, (found = new Set((this.index.files.get(path) ?? '').match(/[$\w]+/g))));
+    return found;
+  }
+
   private markupReferences(file: ParsedFile, names: ReadonlySet<string>, wanted: 'writes' | 'all'): Reference[] {
     // Cheap text checks first: Svelte's parser runs only for markup that mentions one of the names
     // (in a way that can write it, when only writes are wanted).
@@ -249,7 +258,8 @@ class LeakAnalysis {
   private importedReferences(modulePath: string, exported: string, wanted: 'writes' | 'all' = 'all', only?: string): Reference[] {
     const references: Reference[] = [];
     for (const importer of only ? [only] : this.importersOf(modulePath)) {
-      if (!mayUse(this.index.files.get(importer) ?? '', exported, wanted)) continue;
+      if (!this.wordsOf(importer).has(exported) && exported !== 'default') continue;
+      if (wanted === 'writes' && !mayUse(this.index.files.get(importer) ?? '', exported, wanted)) continue;
       const file = this.index.get(importer);
       for (const script of file?.scripts ?? []) {
         const locals = new Set(this.importBindings(file!, script, this.leadingTo(modulePath)).filter((binding) => binding.module === modulePath && binding.exported === exported).map((binding) => binding.local));
