@@ -163,14 +163,15 @@ export interface FactorySpec {
   processWide?: string;
 }
 
-const processWidePersisted = (module: string) =>
-  `\`persisted()\` from ${module} keeps one store per key for the whole server process, so moving it into context would still share it between requests; keep per-user data out of it on the server (write it only in the browser), or use writable() for per-request state`;
-
-/**
- * Factories every run knows: third-party packages whose stores live at module scope like
- * `writable`'s (svelte-local-storage-store is svelte-persisted-store's former name).
- */
-export const DEFAULT_FACTORIES: FactorySpec[] = ['svelte-persisted-store', 'svelte-local-storage-store'].map((module) => ({ name: 'persisted', module, processWide: processWidePersisted(module) }));
+/** Factories every run knows: third-party packages whose stores live at module scope like `writable`'s. */
+export const DEFAULT_FACTORIES: FactorySpec[] = [
+  {
+    name: 'persisted',
+    module: 'svelte-persisted-store',
+    processWide:
+      '`persisted()` from svelte-persisted-store keeps one store per key for the whole server process, so moving it into context would still share it between requests; keep per-user data out of it on the server (write it only in the browser), or use writable() for per-request state',
+  },
+];
 
 /** Parses `name@module` (`persisted@svelte-persisted-store`, `local@@scope/stores`). */
 export function parseFactorySpec(spec: string): FactorySpec {
