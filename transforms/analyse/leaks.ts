@@ -143,8 +143,9 @@ class LeakAnalysis {
     for (const exported of exports) references.push(...this.importedReferences(file.path, exported, 'writes'));
     const writes: StateWrite[] = [];
     const methods = mutatingMethods(script, local);
+    const handed = functionMembers(script, local, methods);
     for (const reference of references) {
-      if (!isWrite(reference, methods)) continue;
+      if (!isWrite(reference, methods, handed)) continue;
       const context = this.resolve(this.contextOf(reference));
       const at = { file: reference.file.path, ...lineColumn(reference.file.text, this.offsetOf(reference)) };
       if (context.runs === 'server') writes.push({ ...at, runs: 'server', ...(samePlace(context.at, at) ? {} : { via: context.at }) });
@@ -376,7 +377,9 @@ class LeakAnalysis {
     const component = chain[at - 1] as (Node & { name?: string }) | undefined;
     if (at < 1 || (component?.type as string) !== 'Component' || !component?.name || component.name.includes('.')) return undefined;
     const passed = chain.slice(at + 1);
-    const handedOn = passed.some(isFunction) || (passed.length === 2 && (passed[0]!.type as string) === 'ExpressionTag');
+    // A function (`click={() => …}`), a name (`action={save}`) or a store's method (`action={cart.reset}`).
+    const isMethod = passed.length === 3 && (passed[1]!.type === 'MemberExpression' || passed[1]!.type === 'OptionalMemberExpression');
+    const handedOn = passed.some(isFunction) || ((passed.length === 2 || isMethod) && (passed[0]!.type as string) === 'ExpressionTag');
     if (!handedOn) return undefined;
     const child = this.importedComponent(file, component.name);
     const instance = child?.scripts.find((script) => script.kind === 'instance');
@@ -488,7 +491,8 @@ function mayWrite(markup: string, name: string): boolean {
   const pattern = cachedPatterns(writePatterns, name, (escaped) => {
     const n = `\\$?${escaped}`;
     const assign = '(?:[-+*/%&|^?]*=(?!=)|\\+\\+|--)';
-    return new RegExp(`(?:^|[^\\w$.])${n}\\s*(?:${assign}|(?:\\??\\.[\\w$]+|\\[[^\\]]*\\])+\\s*(?:${assign}|\\())|(?:\\+\\+|--)\\s*${n}\\b|bind:[\\w$|]+\\s*=\\s*\\{\\s*${n}\\b`);
+    // …, and a method handed on as a value (`forEach(cart.add)`, `onclick={ui.toggle}`).
+    return new RegExp(`(?:^|[^\\w$.])${n}\\s*(?:${assign}|(?:\\??\\.[\\w$]+|\\[[^\\]]*\\])+\\s*(?:${assign}|\\()|\\.[\\w$]+\\s*[,)}])|(?:\\+\\+|--)\\s*${n}\\b|bind:[\\w$|]+\\s*=\\s*\\{\\s*${n}\\b`);
   });
   return pattern.test(markup);
 }
@@ -616,7 +620,12 @@ const TRANSPARENT = new Set(['TSNonNullExpression', 'ParenthesizedExpression', '
  * `this`), calls a mutating method of a property (`state.items.push()`), or is bound
  * (`bind:value={$name}`).
  */
-function isWrite({ node, path }: Pick<Reference, 'node' | 'path'>, classMethods?: ReadonlySet<string>): boolean {
+/**
+ * `handedMethods`: the state's members known to be functions that write it, which write where
+ * they are handed on as a value (`items.forEach(cart.add)`); a member not known to be one (a
+ * property read, `src={user.avatar}`) is not a write when handed on.
+ */
+function isWrite({ node, path }: Pick<Reference, 'node' | 'path'>, classMethods?: ReadonlySet<string>, handedMethods?: ReadonlySet<string>): boolean {
   let current: Node = node;
   let method: string | undefined;
   let depth = 0;
@@ -643,11 +652,21 @@ function isWrite({ node, path }: Pick<Reference, 'node' | 'path'>, classMethods?
     case 'UnaryExpression':
       return parent.operator === 'delete';
     case 'CallExpression':
-    case 'OptionalCallExpression': {
-      if (parent.callee !== current || depth === 0) return false;
+    case 'OptionalCallExpression':
+    case 'NewExpression': {
+      if (depth === 0) return false;
+      // (`$cart.items` is the store's value: handing its member on writes nothing.)
+      const handedOn = depth === 1 && !isStoreValue(node) && handedMethods?.has(method ?? '') === true;
+      // A store's method handed to a call (`items.forEach(cart.add)`) runs where that call runs it.
+      if (parent.callee !== current) return handedOn && (parent.arguments as Node[]).includes(current);
       if (depth > 1) return MUTATING_METHODS.has(method ?? '');
       return classMethods ? classMethods.has(method ?? '') : !READ_ONLY_METHODS.has(method ?? '');
     }
+    case 'ExpressionTag':
+    case 'OnDirective':
+      // A store's method as an attribute's value (`onclick={ui.toggle}`, `on:click={ui.toggle}`, `action={cart.reset}`).
+      if ((parent.type as string) === 'ExpressionTag' && (path[i - 1]?.type as string) !== 'Attribute') return false;
+      return depth === 1 && !isStoreValue(node) && handedMethods?.has(method ?? '') === true && parent.expression === current;
     case 'BindDirective':
       return parent.expression === current;
     case 'ArrayPattern':
@@ -662,6 +681,54 @@ function isWrite({ node, path }: Pick<Reference, 'node' | 'path'>, classMethods?
     default:
       return false;
   }
+}
+
+const isStoreValue = (node: Node) => (node as Node & { name?: string }).name?.startsWith('$') === true;
+
+/**
+ * The members of `local`'s state that are functions writing it, as its declaration shows: the
+ * changing methods of a class instance; `set` and `update` of a store made by a call; the
+ * function-valued members of an object literal it holds, or that a factory declared in the module
+ * returns (`createCart()` returning `{ subscribe, add: (item) => update(…) }`).
+ */
+function functionMembers(script: Script, local: string, classMethods: ReadonlySet<string> | undefined): Set<string> {
+  if (classMethods) return new Set(classMethods);
+  const found = new Set<string>();
+  const body = script.ast.program.body;
+  const declarationOf = (name: string) => {
+    for (const statement of body) {
+      const declaration = statement.type === 'ExportNamedDeclaration' ? statement.declaration : statement;
+      if (declaration?.type === 'VariableDeclaration') {
+        for (const declarator of declaration.declarations) if (declarator.id.type === 'Identifier' && declarator.id.name === name) return declarator.init ?? undefined;
+      }
+      if (declaration?.type === 'FunctionDeclaration' && declaration.id?.name === name) return declaration;
+    }
+    return undefined;
+  };
+  const addFunctions = (object: Node) => {
+    if (object.type !== 'ObjectExpression') return;
+    for (const property of object.properties) {
+      if (property.type === 'SpreadElement' || property.computed) continue;
+      const key = property.key.type === 'Identifier' ? property.key.name : property.key.type === 'StringLiteral' ? property.key.value : undefined;
+      if (!key) continue;
+      const isFunctionValue = property.type === 'ObjectMethod' ? property.kind === 'method' : isFunction(property.value) || (property.shorthand && (key === 'set' || key === 'update'));
+      if (isFunctionValue && !READ_ONLY_METHODS.has(key)) found.add(key);
+    }
+  };
+  const init = declarationOf(local);
+  if (!init) return found;
+  if (init.type === 'ObjectExpression') addFunctions(init);
+  if (init.type === 'CallExpression') {
+    found.add('set').add('update');
+    const factory = init.callee.type === 'Identifier' ? declarationOf(init.callee.name) : undefined;
+    const factoryBody = factory && (factory.type === 'FunctionDeclaration' || factory.type === 'FunctionExpression' || factory.type === 'ArrowFunctionExpression') ? factory.body : undefined;
+    if (factoryBody?.type === 'BlockStatement') {
+      for (const statement of factoryBody.body) if (statement.type === 'ReturnStatement' && statement.argument) addFunctions(statement.argument);
+    } else if (factoryBody) {
+      addFunctions(factoryBody.type === 'ParenthesizedExpression' ? factoryBody.expression : factoryBody);
+    }
+  }
+  return found;
 }
 
 /**
