@@ -25,6 +25,9 @@ import type { SourceIndex } from './source-index.js';
 import { isTestFile, isToolingFile } from './store-modules.js';
 
 /** Where a piece of code runs, or the function whose callers decide it. */
+/** What references are wanted: all of them, or only those that may write (with the state's writing methods, `functionMembers`). */
+type Wanted = 'all' | { handed: ReadonlySet<string> };
+
 type Context = { runs: 'server'; at: SourceLocation } | { runs: 'browser' } | { runs: 'startup' } | { runs: 'deferred'; fn: FunctionRef } | { runs: 'nowhere' };
 
 interface FunctionRef {
@@ -136,23 +139,24 @@ class LeakAnalysis {
 
   /** Every write of one piece of state: in its module, and wherever its exports are imported. */
   private writesOf(file: ParsedFile, script: Script, local: string, exports: string[]): StateWrite[] {
-    const references = this.scriptReferences(file, script, new Set([local]), 'writes');
-    // State in a component's module script is used by its instance script and markup directly.
-    const instance = script.kind === 'component-module' ? file.scripts.find((candidate) => candidate.kind === 'instance') : undefined;
-    if (instance) references.push(...this.scriptReferences(file, instance, new Set([local]), 'writes'));
-    for (const exported of exports) references.push(...this.importedReferences(file.path, exported, 'writes'));
-    const writes: StateWrite[] = [];
     const methods = mutatingMethods(script, local);
     const handed = functionMembers(script, local, methods);
+    const writes: Wanted = { handed };
+    const references = this.scriptReferences(file, script, new Set([local]), writes);
+    // State in a component's module script is used by its instance script and markup directly.
+    const instance = script.kind === 'component-module' ? file.scripts.find((candidate) => candidate.kind === 'instance') : undefined;
+    if (instance) references.push(...this.scriptReferences(file, instance, new Set([local]), writes));
+    for (const exported of exports) references.push(...this.importedReferences(file.path, exported, writes));
+    const found: StateWrite[] = [];
     for (const reference of references) {
       if (!isWrite(reference, methods, handed)) continue;
       const context = this.resolve(this.contextOf(reference));
       const at = { file: reference.file.path, ...lineColumn(reference.file.text, this.offsetOf(reference)) };
-      if (context.runs === 'server') writes.push({ ...at, runs: 'server', ...(samePlace(context.at, at) ? {} : { via: context.at }) });
-      else if (context.runs === 'startup') writes.push({ ...at, runs: 'startup' });
-      else writes.push({ ...at, runs: 'browser' });
+      if (context.runs === 'server') found.push({ ...at, runs: 'server', ...(samePlace(context.at, at) ? {} : { via: context.at }) });
+      else if (context.runs === 'startup') found.push({ ...at, runs: 'startup' });
+      else found.push({ ...at, runs: 'browser' });
     }
-    return writes.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+    return found.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   }
 
   /** For a `derived(…)` / `$derived(…)` store: the module state and imported state its value reads. */
@@ -188,7 +192,7 @@ class LeakAnalysis {
    * References to `names` in one script (free ones: a parameter of the same name is another thing)
    * and, for an instance script, in the markup. For `writes`, markup that cannot write them is not read.
    */
-  private scriptReferences(file: ParsedFile, script: Script, names: ReadonlySet<string>, wanted: 'writes' | 'all' = 'all'): Reference[] {
+  private scriptReferences(file: ParsedFile, script: Script, names: ReadonlySet<string>, wanted: Wanted = 'all'): Reference[] {
     const byName = this.scriptIndex(file, script);
     const references: Reference[] = [];
     for (const name of names) {
@@ -227,7 +231,7 @@ class LeakAnalysis {
     return found;
   }
 
-  private markupReferences(file: ParsedFile, names: ReadonlySet<string>, wanted: 'writes' | 'all'): Reference[] {
+  private markupReferences(file: ParsedFile, names: ReadonlySet<string>, wanted: Wanted): Reference[] {
     // Cheap text checks first: Svelte's parser runs only for markup that mentions one of the names
     // (in a way that can write it, when only writes are wanted).
     let markup = this.markupTexts.get(file);
@@ -236,7 +240,7 @@ class LeakAnalysis {
       this.markupTexts.set(file, (markup = { text, words: new Set(text.match(/[$\w]+/g) ?? []) }));
     }
     if (![...names].some((name) => markup.words.has(name) || markup.words.has(`$${name}`))) return [];
-    if (wanted === 'writes' && ![...names].some((name) => mayWrite(markup.text, name))) return [];
+    if (wanted !== 'all' && ![...names].some((name) => mayWrite(markup.text, name, wanted.handed))) return [];
     let byName = this.markupIndexes.get(file);
     // A function whose every mention sits in an event handler or a browser-only directive is called
     // in the browser there, which is all a caller's place tells (only writes are reported by place).
@@ -256,11 +260,11 @@ class LeakAnalysis {
   }
 
   /** References, in every file importing it, to export `exported` of `modulePath` (under any local name, through barrels). */
-  private importedReferences(modulePath: string, exported: string, wanted: 'writes' | 'all' = 'all', only?: string): Reference[] {
+  private importedReferences(modulePath: string, exported: string, wanted: Wanted = 'all', only?: string): Reference[] {
     const references: Reference[] = [];
     for (const importer of only ? [only] : this.importersOf(modulePath)) {
       if (!this.wordsOf(importer).has(exported) && exported !== 'default') continue;
-      if (wanted === 'writes' && !mayUse(this.index.files.get(importer) ?? '', exported, wanted)) continue;
+      if (wanted !== 'all' && !mayWriteExport(this.index.files.get(importer) ?? '', exported, wanted.handed)) continue;
       const file = this.index.get(importer);
       for (const script of file?.scripts ?? []) {
         const locals = new Set(this.importBindings(file!, script, this.leadingTo(modulePath)).filter((binding) => binding.module === modulePath && binding.exported === exported).map((binding) => binding.local));
@@ -456,24 +460,18 @@ class LeakAnalysis {
 }
 
 /**
- * Whether a file's text may use export `exported` (for `writes`: write it), read without parsing:
- * it names the export (a namespace import names it as a property; an alias, after `as`), and, for
- * writes, one of the names it may be imported under is written somewhere. A superset.
+ * Whether a file's text that names export `exported` may write it, read without parsing: one of
+ * the names it may be imported under (its own, an alias after `as`) is written somewhere. A superset.
  */
-function mayUse(text: string, exported: string, wanted: 'writes' | 'all'): boolean {
+function mayWriteExport(text: string, exported: string, handed: ReadonlySet<string>): boolean {
   if (exported === 'default') return true;
-  const { named, aliased } = cachedPatterns(nameUsePatterns, exported, (escaped) => ({
-    named: new RegExp(`(?:^|[^\\w$])${escaped}(?![\\w$])`),
-    aliased: new RegExp(`(?:^|[^\\w$])${escaped}\\s+as\\s+([\\w$]+)`, 'g'),
-  }));
-  if (!named.test(text)) return false;
-  if (wanted === 'all') return true;
+  const aliased = cachedPatterns(aliasPatterns, exported, (escaped) => new RegExp(`(?:^|[^\\w$])${escaped}\\s+as\\s+([\\w$]+)`, 'g'));
   const aliases = [...text.matchAll(aliased)].map((match) => match[1]!);
-  return [exported, ...aliases].some((local) => mayWrite(text, local));
+  return [exported, ...aliases].some((local) => mayWrite(text, local, handed));
 }
 
 /** The patterns of each name, made once: the same names are looked for in many files. */
-const nameUsePatterns = new Map<string, { named: RegExp; aliased: RegExp }>();
+const aliasPatterns = new Map<string, RegExp>();
 const writePatterns = new Map<string, RegExp>();
 
 function cachedPatterns<T>(cache: Map<string, T>, name: string, make: (escaped: string) => T): T {
@@ -487,12 +485,15 @@ function cachedPatterns<T>(cache: Map<string, T>, name: string, make: (escaped: 
  * property, or a binding (`$name = …`, `name.count++`, `name.set(…)`, `bind:value={$name}`).
  * A superset, to skip parsing markup that only reads.
  */
-function mayWrite(markup: string, name: string): boolean {
-  const pattern = cachedPatterns(writePatterns, name, (escaped) => {
+function mayWrite(markup: string, name: string, handed: ReadonlySet<string> = new Set()): boolean {
+  const methods = [...handed].map((method) => method.replace(/\$/g, '\\$'));
+  const pattern = cachedPatterns(writePatterns, `${name}\0${methods.join('|')}`, () => {
+    const escaped = name.replace(/\$/g, '\\$');
     const n = `\\$?${escaped}`;
     const assign = '(?:[-+*/%&|^?]*=(?!=)|\\+\\+|--)';
-    // …, and a method handed on as a value (`forEach(cart.add)`, `onclick={ui.toggle}`).
-    return new RegExp(`(?:^|[^\\w$.])${n}\\s*(?:${assign}|(?:\\??\\.[\\w$]+|\\[[^\\]]*\\])+\\s*(?:${assign}|\\()|\\.[\\w$]+\\s*[,)}])|(?:\\+\\+|--)\\s*${n}\\b|bind:[\\w$|]+\\s*=\\s*\\{\\s*${n}\\b`);
+    // …, and one of its writing methods handed on as a value (`forEach(cart.add)`, `onclick={ui.toggle}`).
+    const handedOn = methods.length > 0 ? `|(?:^|[^\\w$.])${escaped}\\s*\\??\\.(?:${methods.join('|')})\\s*[,)}]` : '';
+    return new RegExp(`(?:^|[^\\w$.])${n}\\s*(?:${assign}|(?:\\??\\.[\\w$]+|\\[[^\\]]*\\])+\\s*(?:${assign}|\\())|(?:\\+\\+|--)\\s*${n}\\b|bind:[\\w$|]+\\s*=\\s*\\{\\s*${n}\\b${handedOn}`);
   });
   return pattern.test(markup);
 }
