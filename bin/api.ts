@@ -61,12 +61,11 @@ export async function migrateDirectory(dir: string, options: MigrateDirectoryOpt
   if (apps.length === 0) throw new Error(`no SvelteKit app under ${dir}`);
   const jobs = await appJobs(root, apps, { ...options, factory: options.factories, ignorePattern: options.ignorePatterns });
   const runs = await migrateApps(apps.map((app) => app.dir), jobs, options.cpus ?? DEFAULT_CPUS);
-  const migrated = runs.flatMap((run, i) => (run.ok ? [{ app: apps[i]!.dir, run }] : []));
-  const merged = mergeChanges(migrated.map(({ app }) => app), migrated.map(({ run }) => run));
+  const merged = mergeChanges(apps.map((app) => app.dir), runs);
   const formatted = options.format === false ? { changes: merged, failures: [] } : await formatChanges(root, merged);
   return {
     changes: formatted.changes.map(({ path, before, after, created }) => ({ path, before: created ? undefined : before, after })),
-    apps: migrated.map(({ app, run }) => ({ root: app, report: run.report })),
+    apps: runs.flatMap((run, i) => (run.ok ? [{ root: apps[i]!.dir, report: run.report }] : [])),
     refused: runs.flatMap((run, i) => (run.ok ? [] : [{ root: apps[i]!.dir, message: run.message }])),
     packagesOutside: outside?.packages ?? [],
     formatFailures: formatted.failures,

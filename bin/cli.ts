@@ -252,9 +252,7 @@ function folderTotals(results: AppResult[], changes: RootChange[]): string {
 async function emitChanges(root: string, apps: AppFolder[], runs: AppRun[], options: CliOptions, prefix: string): Promise<{ changes: RootChange[]; written: number | undefined }> {
   let changes: RootChange[];
   try {
-    // Refused apps are left out, each run staying with its own app.
-    const migrated = runs.flatMap((run, i) => (run.ok ? [{ app: apps[i]!.dir, run }] : []));
-    changes = mergeChanges(migrated.map(({ app }) => app), migrated.map(({ run }) => run));
+    changes = mergeChanges(apps.map((app) => app.dir), runs);
   } catch (error) {
     process.stderr.write(`svelte-store-context: ${(error as Error).message}\n`);
     process.exit(EXIT_FILE_ERRORS);

@@ -58,10 +58,14 @@ export interface RootChange {
   created: boolean;
 }
 
-/** Every app's changes by root path, each file once; throws when two apps would write one file differently. */
-export function mergeChanges(apps: string[], runs: Array<Extract<AppRun, { ok: true }>>): RootChange[] {
+/**
+ * Every app's changes by root path, each file once; throws when two apps would write one file
+ * differently. `runs[i]` is `apps[i]`'s; an app that was refused changes nothing.
+ */
+export function mergeChanges(apps: string[], runs: AppRun[]): RootChange[] {
   const changes = new Map<string, RootChange & { app: string }>();
   for (const [i, run] of runs.entries()) {
+    if (!run.ok) continue;
     const app = apps[i]!;
     const created = new Set(run.report.files.filter((file) => file.change === 'created').map((file) => file.file));
     for (const [path, after] of run.files) {

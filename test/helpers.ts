@@ -16,6 +16,15 @@ export function fixtureCases(): string[] {
     .sort();
 }
 
+/** Every `.svelte` file under `dir` (node_modules left out), as paths. */
+export function componentsUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.name === 'node_modules') return [];
+    return entry.isDirectory() ? componentsUnder(path) : entry.name.endsWith('.svelte') ? [path] : [];
+  });
+}
+
 export async function readTree(dir: string): Promise<Map<string, string>> {
   const { files, unreadable } = await readProject(dir);
   if (unreadable.length > 0) throw new Error(`cannot read fixture tree ${dir}: ${unreadable.map((error) => error.file).join(', ')}`);

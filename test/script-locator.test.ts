@@ -3,13 +3,13 @@
  * generated tricky ones, the scan either gives no answer (Svelte's parser then decides) or finds
  * exactly the scripts Svelte's parser finds: kind, code range, closing tag and language.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'svelte/compiler';
 import { describe, expect, it } from 'vitest';
 import { parseFile } from '../transforms/analyse/parse.js';
 import { locateScripts, type LocatedScript } from '../transforms/analyse/script-locator.js';
-import { FIXTURES } from './helpers.js';
+import { componentsUnder, FIXTURES } from './helpers.js';
 
 interface SvelteScript {
   start: number;
@@ -37,13 +37,6 @@ function svelteScripts(text: string): LocatedScript[] | undefined {
   return scripts.sort((a, b) => a.start - b.start);
 }
 
-function components(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (name === 'node_modules') return [];
-    return statSync(path).isDirectory() ? components(path) : name.endsWith('.svelte') ? [path] : [];
-  });
-}
 
 /**
  * Asserts agreement; returns whether the locator answered. Where Svelte's parser fails because a
@@ -59,7 +52,7 @@ function agrees(text: string): boolean {
 }
 
 describe('agrees with Svelte on every fixture component', () => {
-  const files = components(FIXTURES);
+  const files = componentsUnder(FIXTURES);
   it.each(files.map((path) => [path.slice(FIXTURES.length + 1)]))('%s', (path) => {
     agrees(readFileSync(join(FIXTURES, path), 'utf8'));
   });

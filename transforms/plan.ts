@@ -8,7 +8,7 @@ import { bundleKey, type StoreModule } from './analyse/find-stores.js';
 import { findStoreModules, isTestFile, isToolingFile, modulesLeadingTo, type FindOptions } from './analyse/store-modules.js';
 import { nameContexts, type ContextNames } from './context-names.js';
 import type { ImportStatement, ImportedName, ReExportStatement } from './analyse/module-syntax.js';
-import { isComponentPath, isScriptPath, type ParsedFile, type Script } from './analyse/parse.js';
+import { isComponentPath, isScriptPath, markupText, type ParsedFile, type Script } from './analyse/parse.js';
 import { markupIdentifiers } from './analyse/leaks.js';
 import type { SourceIndex } from './analyse/source-index.js';
 import { packageNamed, packageOf } from './analyse/workspace-packages.js';
@@ -419,10 +419,9 @@ function usesOfModuleScriptImports(file: ParsedFile, index: SourceIndex): (local
   const inMarkup = (local: string) => {
     if (!markupUses) {
       const fragment = index.markup(file);
-      const markup = file.scripts.reduceRight((rest, script) => rest.slice(0, script.offset) + ' '.repeat(script.code.length) + rest.slice(script.offset + script.code.length), file.text);
       markupUses = fragment
         ? markupIdentifiers(fragment).map(({ node }) => ({ name: node.name, start: node.start! }))
-        : [...markup.matchAll(/(?<![\w$.])[\w$]+/g)].map((word) => ({ name: word[0], start: word.index }));
+        : [...markupText(file).matchAll(/(?<![\w$.])[\w$]+/g)].map((word) => ({ name: word[0], start: word.index }));
     }
     return markupUses.find((use) => use.name === local || use.name === `$${local}`);
   };

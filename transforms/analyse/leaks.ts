@@ -18,7 +18,7 @@ import { lineColumn } from '../text.js';
 import type { LeakClass, SourceLocation, StateReport, StateWrite } from '../types.js';
 import { freeReferences, patternNames, walk } from './ast.js';
 import type { StoreModule } from './find-stores.js';
-import { isComponentPath, isScriptPath, type ParsedFile, type Script } from './parse.js';
+import { isComponentPath, isScriptPath, markupText, type ParsedFile, type Script } from './parse.js';
 import type { ImportedName } from './module-syntax.js';
 import type { ServerRendering } from './server-rendering.js';
 import type { SourceIndex } from './source-index.js';
@@ -236,7 +236,7 @@ class LeakAnalysis {
     // (in a way that can write it, when only writes are wanted).
     let markup = this.markupTexts.get(file);
     if (!markup) {
-      const text = file.scripts.reduceRight((rest, script) => rest.slice(0, script.offset) + rest.slice(script.offset + script.code.length), file.text);
+      const text = markupText(file);
       this.markupTexts.set(file, (markup = { text, words: new Set(text.match(/[$\w]+/g) ?? []) }));
     }
     if (![...names].some((name) => markup.words.has(name) || markup.words.has(`$${name}`))) return [];

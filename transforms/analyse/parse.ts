@@ -112,6 +112,17 @@ function sortModuleFirst(scripts: Script[]): Script[] {
   return scripts.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'component-module' ? -1 : 1));
 }
 
+/** A component's text with its scripts' code blanked (line breaks kept): its markup, at the same offsets. */
+export function markupText(file: ParsedFile): string {
+  let text = '';
+  let at = 0;
+  for (const script of [...file.scripts].sort((a, b) => a.offset - b.offset)) {
+    text += file.text.slice(at, script.offset) + script.code.replace(/[^\r\n]/g, ' ');
+    at = script.offset + script.code.length;
+  }
+  return text + file.text.slice(at);
+}
+
 /**
  * A parsed component's markup as Svelte's parser reads it (expressions are ESTree nodes at file
  * offsets); throws a `MigrationError` when it does not parse.
