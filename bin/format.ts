@@ -34,14 +34,31 @@ interface PrettierOptions {
 const loaded = new Map<string, Promise<Prettier>>();
 
 async function prettierFor(file: string): Promise<Prettier | undefined> {
-  let entry: string;
-  try {
-    entry = createRequire(file).resolve('prettier');
-  } catch {
-    return undefined;
-  }
+  const entry = prettierEntry(dirname(file));
+  if (entry === undefined) return undefined;
   if (!loaded.has(entry)) loaded.set(entry, import(pathToFileURL(entry).href).then((module: { default?: Prettier } & Prettier) => module.default ?? module));
   return loaded.get(entry);
+}
+
+/** Where `prettier` resolves from each folder: one lookup per folder that can change the answer, not one per changed file. */
+const entries = new Map<string, string | undefined>();
+
+function prettierEntry(folder: string): string | undefined {
+  if (entries.has(folder)) return entries.get(folder);
+  let entry: string | undefined;
+  const parent = dirname(folder);
+  // Without a node_modules or a package.json of its own, a folder resolves a package as its parent does.
+  if (parent !== folder && !existsSync(join(folder, 'node_modules')) && !existsSync(join(folder, 'package.json'))) {
+    entry = prettierEntry(parent);
+  } else {
+    try {
+      entry = createRequire(join(folder, 'index.js')).resolve('prettier');
+    } catch {
+      entry = undefined;
+    }
+  }
+  entries.set(folder, entry);
+  return entry;
 }
 
 /**
