@@ -1,7 +1,7 @@
 /** Small pieces with inputs built inline: style detection, names, resolution, free references. */
 import { describe, expect, it } from 'vitest';
 import { freeReferences } from '../transforms/analyse/ast.js';
-import { parseFile, parseWritten } from '../transforms/analyse/parse.js';
+import { parseFile, parseWritten, writtenLayout } from '../transforms/analyse/parse.js';
 import { discoverProject } from '../transforms/analyse/project.js';
 import { importSpecifier, resolveImport } from '../transforms/analyse/resolve.js';
 import { isTestFile } from '../transforms/analyse/store-modules.js';
@@ -137,13 +137,24 @@ describe('freeReferences', () => {
 });
 
 describe('parseWritten', () => {
-  const before = parseFile('src/A.svelte', '<script lang="ts">\n\tlet a = 1;\n</script>\n\n<p>{a}</p>\n');
-  it('parses only the script when the edits stayed inside it', () => {
-    expect(() => parseWritten('src/A.svelte', '<script lang="ts">\n\tconst { a } = get();\n</script>\n\n<p>{a}</p>\n', before)).not.toThrow();
-    expect(() => parseWritten('src/A.svelte', '<script lang="ts">\n\tconst { a } = ;\n</script>\n\n<p>{a}</p>\n', before)).toThrow(/A\.svelte:2:\d+: cannot parse/);
+  const before = parseFile('src/A.svelte', '<script context="module">\n\texport const b = 2;\n</script>\n<script lang="ts">\n\tlet a = 1;\n</script>\n\n<p>{a}</p>\n');
+  const reparse = (text: string) => parseWritten('src/A.svelte', text, writtenLayout(text, before));
+  it('parses only the scripts when the edits stayed inside one of them', () => {
+    const text = '<script context="module">\n\texport const b = 2;\n</script>\n<script lang="ts">\n\tconst { a } = get();\n</script>\n\n<p>{a}</p>\n';
+    const layout = writtenLayout(text, before)!;
+    expect(layout.scripts.map(({ kind, start, end, lang }) => [kind, text.slice(start, end), lang])).toEqual([
+      ['component-module', '\n\texport const b = 2;\n', 'js'],
+      ['instance', '\n\tconst { a } = get();\n', 'ts'],
+    ]);
+    expect(reparse(text).scripts.map((script) => [script.kind, script.ast.program.body.length])).toEqual([
+      ['component-module', 1],
+      ['instance', 1],
+    ]);
+    expect(() => reparse('<script context="module">\n\texport const b = 2;\n</script>\n<script lang="ts">\n\tconst { a } = ;\n</script>\n\n<p>{a}</p>\n')).toThrow(/A\.svelte:5:\d+: cannot parse/);
   });
   it('parses the whole component when the markup changed too', () => {
-    expect(() => parseWritten('src/A.svelte', '<script lang="ts">\n\tlet a = 1;\n</script>\n\n<p>{a</p>\n', before)).toThrow(/cannot parse/);
-    expect(() => parseWritten('src/A.svelte', '<script lang="ts">\n\tlet a = 1;</script><script>\n</script>\n\n<p>{a}</p>\n', before)).toThrow(/cannot parse/);
+    expect(writtenLayout('<script context="module">\n\texport const b = 2;\n</script>\n<script lang="ts">\n\tlet a = 1;\n</script>\n\n<p>{a</p>\n', before)).toBeUndefined();
+    expect(() => reparse('<script context="module">\n\texport const b = 2;\n</script>\n<script lang="ts">\n\tlet a = 1;\n</script>\n\n<p>{a</p>\n')).toThrow(/cannot parse/);
+    expect(() => reparse('<script context="module">\n\texport const b = 2;\n</script>\n<script lang="ts">\n\tlet a = 1;</script><script>\n</script>\n\n<p>{a}</p>\n')).toThrow(/cannot parse/);
   });
 });

@@ -7,12 +7,15 @@
  *   node test/bench/baseline.mjs <dir>
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { parse as parseComponent } from 'svelte/compiler';
 import { parseFile } from '../../dist/transforms/analyse/parse.js';
 
 /** The files the CLI reads and may parse: scripts and components, not declaration files. */
 const isSourceFile = (path) => /\.(?:svelte|[cm]?[jt]s)$/.test(path) && !path.endsWith('.d.ts');
+
+// Svelte's one-file CommonJS build, which loads several times faster than its ES modules (the migration loads it the same way).
+const { parse: parseComponent } = createRequire(import.meta.url)('svelte/compiler');
 
 const root = process.argv[2];
 let files = 0;

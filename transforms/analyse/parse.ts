@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import type { File as BabelFile } from '@babel/types';
-import { parse as parseSvelte } from 'svelte/compiler';
+import type { AST } from 'svelte/compiler';
 import { MigrationError } from '../errors.js';
 import { lineColumn } from '../text.js';
 import { locateScripts, type LocatedScripts } from './script-locator.js';
@@ -21,6 +21,14 @@ const jscodeshiftRequire = createRequire(require.resolve('jscodeshift/parser/ts.
 const babelParser = jscodeshiftRequire('@babel/parser') as { parse(code: string, options: object): BabelFile };
 const tsOptions = { ...(jscodeshiftRequire('./tsOptions.js') as object), tokens: false };
 const tsParser = { parse: (code: string): BabelFile => babelParser.parse(code, tsOptions) };
+
+/**
+ * Svelte's parser, loaded when a markup is first read: many runs read none. Its one-file CommonJS
+ * build, as loading the ES module build (hundreds of modules) takes several times longer.
+ */
+type SvelteParse = (source: string, options: { modern: true }) => AST.Root;
+let svelteParser: SvelteParse | undefined;
+const parseSvelte: SvelteParse = (source, options) => (svelteParser ??= (require('svelte/compiler') as { parse: SvelteParse }).parse)(source, options);
 
 export type ScriptKind =
   /** A whole `.js`/`.ts` file. */
@@ -136,7 +144,7 @@ export function parseMarkup(file: ParsedFile): unknown {
  * cannot tell them). The scripts the locator found are blanked first: their code is the TS
  * parser's to read, and Svelte's parser would read it a second time.
  */
-function parseComponent(path: string, text: string, located = locateScripts(text)): ReturnType<typeof parseSvelte> {
+function parseComponent(path: string, text: string, located = locateScripts(text)): AST.Root {
   try {
     return parseSvelte(blankScripts(withoutStyleContent(text), located), { modern: true });
   } catch (error) {
@@ -147,22 +155,39 @@ function parseComponent(path: string, text: string, located = locateScripts(text
 }
 
 /**
- * Parses a file the run would write, throwing a `MigrationError` if it does not parse as what it
- * is. A component whose edits all fall inside one script of `before` (the usual consumer rewrite)
- * has only that script parsed again, as its markup is unchanged; any other component goes through
- * Svelte's parser, which reads its scripts too.
+ * Where the scripts of a written component are, when its markup is known to be unchanged: its
+ * edits all fall inside one script of `before` (the usual consumer rewrite). Undefined otherwise:
+ * then the whole file must be read again, markup included.
  */
-export function parseWritten(path: string, text: string, before?: ParsedFile): ParsedFile {
-  if (!isComponentPath(path) || !before?.isComponent) return parseFile(path, text, 'parse');
+export interface ScriptLayout {
+  scripts: Array<{ kind: ScriptKind; start: number; end: number; lang: 'ts' | 'js' }>;
+  instanceInsertAt: number;
+}
+
+export function writtenLayout(text: string, before: ParsedFile | undefined): ScriptLayout | undefined {
+  if (!before?.isComponent) return undefined;
   const changed = onlyChangedScript(before, text);
-  if (!changed || /<\/script/i.test(changed.code)) return parseFile(path, text, 'parse');
+  if (!changed || /<\/script/i.test(changed.code)) return undefined;
   const delta = changed.code.length - changed.script.code.length;
-  const ast = parseScriptCode(path, text, changed.code, changed.script.offset);
-  const scripts = before.scripts.map((script) =>
-    script === changed.script ? { ...script, code: changed.code, ast } : script.offset > changed.script.offset ? { ...script, offset: script.offset + delta } : script,
-  );
-  const instanceInsertAt = before.instanceInsertAt > changed.script.offset ? before.instanceInsertAt + delta : before.instanceInsertAt;
-  return { path, text, isComponent: true, scripts, instanceInsertAt };
+  const shift = (offset: number) => (offset > changed.script.offset ? offset + delta : offset);
+  return {
+    scripts: before.scripts.map((script) => ({ kind: script.kind, start: shift(script.offset), end: shift(script.offset) + (script === changed.script ? changed.code.length : script.code.length), lang: script.lang })),
+    instanceInsertAt: shift(before.instanceInsertAt),
+  };
+}
+
+/**
+ * Parses a file the run would write, throwing a `MigrationError` if it does not parse as what it
+ * is. A component with a `layout` (its markup unchanged) has only its scripts parsed again; any
+ * other component goes through Svelte's parser, which reads its markup too.
+ */
+export function parseWritten(path: string, text: string, layout?: ScriptLayout): ParsedFile {
+  if (!isComponentPath(path) || !layout) return parseFile(path, text, 'parse');
+  const scripts = layout.scripts.map(({ kind, start, end, lang }): Script => {
+    const code = text.slice(start, end);
+    return { kind, offset: start, code, ast: parseScriptCode(path, text, code, start), lang };
+  });
+  return { path, text, isComponent: true, scripts, instanceInsertAt: layout.instanceInsertAt };
 }
 
 /** The new code of the one script of `before` that `text` differs in, when nothing else differs. */

@@ -6,7 +6,7 @@ import { MigrationError } from '../errors.js';
 import type { FileError, ProjectFiles, UnreadableFile } from '../types.js';
 import type { Project } from './project.js';
 import { readModuleSyntax, type ModuleSyntax } from './module-syntax.js';
-import { parseFile, parseMarkup, type ParsedFile, type Script } from './parse.js';
+import { isComponentPath, parseFile, parseMarkup, type ParsedFile, type Script } from './parse.js';
 import { appScope } from './app-scope.js';
 import { resolveImport } from './resolve.js';
 import { packageNamed } from './workspace-packages.js';
@@ -166,8 +166,10 @@ export class SourceIndex {
     const key = `${modulePath}\0${name}`;
     if (seen.has(key)) return undefined;
     seen.add(key);
+    // A component is the module of its exports (its default is itself): no need to parse it for that.
+    if (isComponentPath(modulePath)) return this.files.has(modulePath) ? { module: modulePath, exported: name } : undefined;
     const file = this.get(modulePath);
-    if (!file || file.isComponent) return file ? { module: modulePath, exported: name } : undefined;
+    if (!file) return undefined;
     const syntax = this.syntax(file.scripts[0]!);
 
     const local = syntax.localExports.get(name);

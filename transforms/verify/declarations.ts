@@ -24,14 +24,24 @@ interface Declaration {
   scriptIndex: number;
 }
 
-/** Problems the run introduces in `after`, a written version of `before` (undefined for a new file). */
-export function findDeclarationProblems(after: ParsedFile, before: ParsedFile | undefined): DeclarationProblem[] {
+/** What the checks need of a file's top-level declarations before the run: how often each name is declared, and which names were imports. */
+export interface DeclarationsBefore {
+  counts: Map<string, number>;
+  imported: Set<string>;
+}
+
+export function declarationsBefore(before: ParsedFile | undefined): DeclarationsBefore {
+  const declarations = before ? topLevelDeclarations(before) : [];
+  return { counts: countByName(declarations), imported: new Set(declarations.filter((declaration) => declaration.kind === 'import').map((declaration) => declaration.name)) };
+}
+
+/** Problems the run introduces in `after`, a written version of the file `before` describes. */
+export function findDeclarationProblems(after: ParsedFile, before: DeclarationsBefore): DeclarationProblem[] {
   const problems: DeclarationProblem[] = [];
   const declarationsAfter = topLevelDeclarations(after);
-  const declarationsBefore = before ? topLevelDeclarations(before) : [];
   const at = (offset: number) => ({ file: after.path, ...lineColumn(after.text, offset) });
 
-  const countBefore = countByName(declarationsBefore);
+  const countBefore = before.counts;
   const seen = new Map<string, Declaration>();
   for (const declaration of declarationsAfter) {
     const first = seen.get(declaration.name);
@@ -44,7 +54,7 @@ export function findDeclarationProblems(after: ParsedFile, before: ParsedFile | 
   }
 
   // Names that were imports before and are locals now: nothing above their declaration may use them.
-  const importedBefore = new Set(declarationsBefore.filter((declaration) => declaration.kind === 'import').map((declaration) => declaration.name));
+  const importedBefore = before.imported;
   for (const declaration of declarationsAfter) {
     if (declaration.kind !== 'local' || !importedBefore.has(declaration.name)) continue;
     const script = after.scripts[declaration.scriptIndex]!;

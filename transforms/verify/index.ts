@@ -6,55 +6,79 @@
  * back and the edit phase run again without them.
  */
 import { keyModuleFor } from '../analyse/project.js';
-import { parseWritten, type ParsedFile } from '../analyse/parse.js';
+import { parseWritten, writtenLayout, type ParsedFile } from '../analyse/parse.js';
 import type { SourceIndex } from '../analyse/source-index.js';
 import { MigrationError } from '../errors.js';
 import type { ModulePlan } from '../plan.js';
 import { lineColumn } from '../text.js';
 import type { Blocker } from '../types.js';
-import { findDeclarationProblems } from './declarations.js';
+import { declarationsBefore } from './declarations.js';
 import { leftoverState } from './leftover-state.js';
 import { findBrokenLinks, type BrokenLink } from './links.js';
 import { bundleKey } from '../analyse/find-stores.js';
 import { AppViews } from './views.js';
+import { readInThisThread, writtenFacts, type ReadWrittenFiles, type WrittenFacts, type WrittenFile } from './written-facts.js';
 
 export interface VerifyProblem extends Blocker {
   /** The migrating modules whose edits lead to it: they are held back together. */
   culprits: ModulePlan[];
 }
 
-export function verifyMigration(index: SourceIndex, output: ReadonlyMap<string, string>, migrating: ModulePlan[]): VerifyProblem[] {
+export function verifyMigration(index: SourceIndex, output: ReadonlyMap<string, string>, migrating: ModulePlan[], readWritten: ReadWrittenFiles = readInThisThread): VerifyProblem[] {
   const problems: VerifyProblem[] = [];
   const touching = (path: string) => migrating.filter((plan) => touches(plan, path, index));
 
+  // Every written file is parsed again. The migrated modules here, as their trees are checked
+  // below; the rest (the many consumers) by `readWritten`, which keeps only their facts.
   const ignored = new Set(index.ignored);
-  const written = new Map<string, ParsedFile>();
+  const declaring = new Set(migrating.map((plan) => plan.module.file));
+  const modules = new Map<string, ParsedFile>();
+  const facts = new Map<string, WrittenFacts>();
+  const elsewhere: WrittenFile[] = [];
   for (const [path, text] of output) {
-    if (ignored.has(path)) {
-      problems.push({ file: path, line: 1, column: 1, reason: 'the migration would have to edit this file, which --ignore-pattern excludes; stop ignoring it, then run again', culprits: touching(path) });
+    if (ignored.has(path)) continue;
+    const before = index.files.has(path) ? index.get(path) : undefined;
+    const file: WrittenFile = { path, text, layout: writtenLayout(text, before), before: declarationsBefore(before) };
+    if (!declaring.has(path)) {
+      elsewhere.push(file);
       continue;
     }
     try {
-      written.set(path, parseWritten(path, text, index.files.has(path) ? index.get(path) : undefined));
+      const parsed = parseWritten(path, text, file.layout);
+      modules.set(path, parsed);
+      facts.set(path, writtenFacts(parsed, file.before));
     } catch (error) {
       if (!(error instanceof MigrationError)) throw error;
-      problems.push({ file: error.file, line: error.line, column: error.column, reason: `the migrated file would not parse (${error.reason})`, culprits: touching(path) });
+      facts.set(path, { path, parsed: false, error: { file: error.file, line: error.line, column: error.column, reason: error.reason } });
+    }
+  }
+  for (const read of readWritten(elsewhere)) facts.set(read.path, read);
+
+  const parsed = new Map<string, Extract<WrittenFacts, { parsed: true }>>();
+  for (const path of output.keys()) {
+    const read = facts.get(path);
+    if (ignored.has(path)) {
+      problems.push({ file: path, line: 1, column: 1, reason: 'the migration would have to edit this file, which --ignore-pattern excludes; stop ignoring it, then run again', culprits: touching(path) });
+    } else if (!read!.parsed) {
+      problems.push({ ...read!.error, reason: `the migrated file would not parse (${read!.error.reason})`, culprits: touching(path) });
+    } else {
+      parsed.set(path, read!);
     }
   }
   if (problems.length > 0) return problems;
 
-  const views = new AppViews(index, output, written);
+  const views = new AppViews(index, output, parsed);
   for (const link of findBrokenLinks(index, views)) {
     const origin = index.resolveExport(link.module, link.name);
     const declaring = origin && migrating.find((plan) => plan.module.file === origin.module && plan.module.statefulExports.has(origin.exported));
     const culprits = declaring ? [declaring] : touching(link.module).length > 0 ? touching(link.module) : touching(link.file);
     problems.push({ file: link.file, line: link.line, column: link.column, reason: brokenLinkReason(link, declaring, origin?.exported, whyNotRewritten(link.file, index)), culprits });
   }
-  for (const [path, after] of written) {
-    for (const problem of findDeclarationProblems(after, views.before(path))) problems.push({ ...problem, culprits: touching(path) });
+  for (const [path, read] of parsed) {
+    for (const problem of read.declarationProblems) problems.push({ ...problem, culprits: touching(path) });
   }
   for (const plan of migrating) {
-    const after = written.get(plan.module.file);
+    const after = modules.get(plan.module.file);
     const duplicate = duplicateBundleKey(after, plan);
     if (duplicate) problems.push({ ...duplicate, culprits: [plan] });
     const leftover = after && !after.isComponent ? leftoverState(after, plan, index) : undefined;

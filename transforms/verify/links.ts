@@ -9,6 +9,7 @@ import type { SourceIndex } from '../analyse/source-index.js';
 import { lineColumn } from '../text.js';
 import { moduleExports, type ExportSet } from './module-exports.js';
 import type { AppViews } from './views.js';
+import type { ImportedExport } from './written-facts.js';
 
 export interface BrokenLink {
   /** The importing file and where it names the export. */
@@ -23,14 +24,6 @@ export interface BrokenLink {
   rewritten: boolean;
 }
 
-interface ImportedExport {
-  source: string;
-  name: string;
-  typeOnly: boolean;
-  /** Offset in the file. */
-  at: number;
-}
-
 export function findBrokenLinks(index: SourceIndex, views: AppViews): BrokenLink[] {
   const exportsBefore = new Map<string, ExportSet | undefined>();
   const exportsAfter = new Map<string, ExportSet | undefined>();
@@ -39,8 +32,8 @@ export function findBrokenLinks(index: SourceIndex, views: AppViews): BrokenLink
     if (cache.has(path)) return cache.get(path);
     if (seen.has(path)) return { names: new Set(), open: false };
     seen.add(path);
-    const file = after ? views.after(path) : views.before(path);
-    const result = file && moduleExports(file, (source) => {
+    const facts = views.exports(path, after);
+    const result = facts && moduleExports(facts, (source) => {
       const target = index.resolve(source, path);
       return target === undefined ? undefined : exportsOf(target, after, seen);
     });
@@ -53,7 +46,7 @@ export function findBrokenLinks(index: SourceIndex, views: AppViews): BrokenLink
   for (const path of new Set([...index.files.keys(), ...views.writtenPaths()])) {
     if (!views.isWritten(path) && ![...index.importedPaths(path)].some((target) => affected.has(target))) continue;
     const text = views.text(path);
-    for (const imported of importedExports(index, views, path)) {
+    for (const imported of views.importedExports(path)) {
       const target = index.resolve(imported.source, path);
       if (target === undefined || !affected.has(target)) continue;
       const after = exportsOf(target, true);
@@ -90,25 +83,6 @@ function affectedModules(index: SourceIndex, views: AppViews): Set<string> {
     }
   }
   return affected;
-}
-
-/** Every name a file imports or re-exports by name, from its syntax tree or, when it has none, its text. */
-function importedExports(index: SourceIndex, views: AppViews, path: string): ImportedExport[] {
-  const file = views.after(path);
-  if (!file) return importedExportsFromText(views.text(path));
-  const found: ImportedExport[] = [];
-  for (const script of file.scripts) {
-    const syntax = index.syntax(script);
-    for (const statement of syntax.imports) {
-      for (const name of statement.names) {
-        if (name.imported !== '*') found.push({ source: statement.source, name: name.imported, typeOnly: name.typeOnly, at: script.offset + name.node.start! });
-      }
-    }
-    for (const reExport of syntax.reExports) {
-      for (const name of reExport.names) found.push({ source: reExport.source, name: name.imported, typeOnly: name.typeOnly, at: script.offset + name.node.start! });
-    }
-  }
-  return found;
 }
 
 const IMPORT_STATEMENT = /\b(import|export)\s+(type\s+)?([\w$]+\s*,?\s*)?(?:\{([^}]*)\})?\s*from\s*(['"])([^'"\n]+)\5/g;

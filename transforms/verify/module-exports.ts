@@ -12,43 +12,58 @@ export interface ExportSet {
   open: boolean;
 }
 
+/** A module's exports as its own text gives them: its names, and the sources of its `export *`, not yet followed. */
+export interface ExportFacts {
+  names: Set<string>;
+  stars: string[];
+  /** `export =`: any name may be there. */
+  open: boolean;
+}
+
+export function exportFacts(file: ParsedFile): ExportFacts {
+  const facts: ExportFacts = { names: new Set(), stars: [], open: false };
+  if (file.isComponent) facts.names.add('default');
+  for (const script of file.scripts) {
+    if (script.kind === 'instance') continue;
+    for (const statement of script.ast.program.body) addExports(statement, facts);
+  }
+  return facts;
+}
+
 /**
  * The module's exports. `resolveStar` gives the exports of an `export * from` source (undefined
  * when it is not a file of the app); `default` never comes through a star.
  */
-export function moduleExports(file: ParsedFile, resolveStar: (source: string) => ExportSet | undefined): ExportSet {
-  const exports: ExportSet = { names: new Set(), open: false };
-  if (file.isComponent) exports.names.add('default');
-  for (const script of file.scripts) {
-    if (script.kind === 'instance') continue;
-    for (const statement of script.ast.program.body) addExports(statement, exports, resolveStar);
+export function moduleExports(facts: ExportFacts, resolveStar: (source: string) => ExportSet | undefined): ExportSet {
+  const exports: ExportSet = { names: new Set(facts.names), open: facts.open };
+  for (const source of facts.stars) {
+    const star = resolveStar(source);
+    if (!star) exports.open = true;
+    else {
+      for (const name of star.names) if (name !== 'default') exports.names.add(name);
+      exports.open ||= star.open;
+    }
   }
   return exports;
 }
 
-function addExports(statement: Statement, exports: ExportSet, resolveStar: (source: string) => ExportSet | undefined): void {
+function addExports(statement: Statement, facts: ExportFacts): void {
   switch (statement.type) {
     case 'ExportNamedDeclaration':
-      if (statement.declaration) for (const name of exportedDeclarationNames(statement.declaration)) exports.names.add(name);
+      if (statement.declaration) for (const name of exportedDeclarationNames(statement.declaration)) facts.names.add(name);
       for (const specifier of statement.specifiers) {
         const exported = specifier.exported;
-        exports.names.add(exported.type === 'Identifier' ? exported.name : exported.value);
+        facts.names.add(exported.type === 'Identifier' ? exported.name : exported.value);
       }
       return;
     case 'ExportDefaultDeclaration':
-      exports.names.add('default');
+      facts.names.add('default');
       return;
-    case 'ExportAllDeclaration': {
-      const star = resolveStar(statement.source.value);
-      if (!star) exports.open = true;
-      else {
-        for (const name of star.names) if (name !== 'default') exports.names.add(name);
-        exports.open ||= star.open;
-      }
+    case 'ExportAllDeclaration':
+      facts.stars.push(statement.source.value);
       return;
-    }
     case 'TSExportAssignment':
-      exports.open = true;
+      facts.open = true;
       return;
   }
 }
