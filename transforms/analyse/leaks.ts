@@ -18,8 +18,9 @@ import { lineColumn } from '../text.js';
 import type { LeakClass, SourceLocation, StateReport, StateWrite } from '../types.js';
 import { freeReferences, patternNames, walk } from './ast.js';
 import type { StoreModule } from './find-stores.js';
-import { isComponentPath, isScriptPath, markupText, type ParsedFile, type Script } from './parse.js';
-import type { ImportedName } from './module-syntax.js';
+import { blankScripts, isComponentPath, isScriptPath, markupText, type ParsedFile, type Script } from './parse.js';
+import { locateScripts, type LocatedScript, type LocatedScripts } from './script-locator.js';
+import { readImportsFromText, type ImportedName, type TextImport } from './module-syntax.js';
 import type { ServerRendering } from './server-rendering.js';
 import type { SourceIndex } from './source-index.js';
 import { isTestFile, isToolingFile } from './store-modules.js';
@@ -40,6 +41,17 @@ interface FunctionRef {
    * the method. Only uses of the object that may reach it count (`polling.sync()`, not `polling.data`).
    */
   member?: string;
+}
+
+/** A component read as text only: its located scripts, and the imports of its instance script. */
+interface ComponentText {
+  text: string;
+  located: LocatedScripts;
+  instance: LocatedScript;
+  code: string;
+  imports: TextImport[];
+  /** Its markup (the scripts blanked), once needed. */
+  markup?: string;
 }
 
 /** A reference in a script or in markup, with the nodes from the root down to it. */
@@ -73,8 +85,13 @@ const ENTRY_EXPORTS: Array<{ file: RegExp; names: Set<string> | 'all'; runs: 'se
   { file: /^hooks\.client\.[cm]?[jt]s$/, names: 'all', runs: 'browser' },
 ];
 
-export function analyseLeaks(index: SourceIndex, modules: StoreModule[], rendering: ServerRendering): StateReport[] {
-  return new LeakAnalysis(index, rendering).run(modules);
+/**
+ * `readComponentsAsText: false` parses every component whose references are needed, where a
+ * component's text may tell them without a parse: the same report, more slowly (for the
+ * differential test of the text shortcut).
+ */
+export function analyseLeaks(index: SourceIndex, modules: StoreModule[], rendering: ServerRendering, { readComponentsAsText = true } = {}): StateReport[] {
+  return new LeakAnalysis(index, rendering, readComponentsAsText).run(modules);
 }
 
 class LeakAnalysis {
@@ -90,6 +107,7 @@ class LeakAnalysis {
   constructor(
     private readonly index: SourceIndex,
     private readonly rendering: ServerRendering,
+    private readonly readComponentsAsText: boolean,
   ) {}
 
   run(modules: StoreModule[]): StateReport[] {
@@ -265,6 +283,11 @@ class LeakAnalysis {
     for (const importer of only ? [only] : this.importersOf(modulePath)) {
       if (!this.wordsOf(importer).has(exported) && exported !== 'default') continue;
       if (wanted !== 'all' && !mayWriteExport(this.index.files.get(importer) ?? '', exported, wanted.handed)) continue;
+      const fromText = wanted === 'all' && exported !== 'default' ? this.referencesFromText(importer, modulePath, exported) : undefined;
+      if (fromText) {
+        references.push(...fromText);
+        continue;
+      }
       const file = this.index.get(importer);
       for (const script of file?.scripts ?? []) {
         const locals = new Set(this.importBindings(file!, script, this.leadingTo(modulePath)).filter((binding) => binding.module === modulePath && binding.exported === exported).map((binding) => binding.local));
@@ -272,6 +295,58 @@ class LeakAnalysis {
       }
     }
     return references;
+  }
+
+  /**
+   * What parsing a component that names export `exported` of `modulePath` would give as its
+   * references to it, read from the text of a component not parsed yet: none when its scripts
+   * mention the names it is imported under only in the import, and its markup nowhere; one browser
+   * reference when every mention in the markup is in an event handler or browser-only directive
+   * (what `markupReferences` gives for such markup). Undefined when the text does not tell: then the
+   * component is parsed.
+   */
+  private referencesFromText(importer: string, modulePath: string, exported: string): Reference[] | undefined {
+    if (!this.readComponentsAsText || !isComponentPath(importer) || this.index.wasRead(importer)) return undefined;
+    const component = this.componentText(importer);
+    if (!component) return undefined;
+    const { text, located, instance, code, imports } = component;
+    const leading = this.leadingTo(modulePath);
+    const locals = new Set<string>();
+    for (const statement of imports) {
+      const target = this.index.resolve(statement.source, importer);
+      if (!target || !leading.has(target)) continue;
+      for (const name of statement.names) {
+        if (name.typeOnly || name.imported === '*') continue;
+        const origin = this.index.resolveExport(target, name.imported);
+        if (origin?.module === modulePath && origin.exported === exported) locals.add(name.local);
+      }
+    }
+    const inImport = (at: number) => imports.some((statement) => at >= statement.start && at < statement.end);
+    for (const name of new Set([...locals, exported])) {
+      if ([...code.matchAll(mentionPattern(name))].some((mention) => !inImport(mention.index))) return undefined;
+      if (located.scripts.some((script) => script !== instance && mentionPattern(name).test(text.slice(script.start, script.end)))) return undefined;
+    }
+    if (locals.size === 0) return [];
+    const markup = (component.markup ??= blankScripts(text, located));
+    if (![...locals].some((name) => mentionPattern(name).test(markup))) return [];
+    if (!mentionedOnlyInBrowserPlaces(markup, locals)) return undefined;
+    const file: ParsedFile = { path: importer, text, isComponent: true, scripts: [], instanceInsertAt: 0 };
+    return [{ file, script: undefined, node: { type: 'Identifier', name: [...locals][0]!, start: 0, end: 0 } as Node, path: [], browserDirective: true }];
+  }
+
+  private readonly componentTexts = new Map<string, ComponentText | undefined>();
+
+  /** A component's scripts and instance-script imports as its text gives them; undefined when unclear. */
+  private componentText(path: string): ComponentText | undefined {
+    if (this.componentTexts.has(path)) return this.componentTexts.get(path);
+    const text = this.index.files.get(path);
+    const located = text === undefined ? undefined : locateScripts(text);
+    const instance = located?.scripts.find((script) => script.kind === 'instance');
+    const code = instance && text!.slice(instance.start, instance.end);
+    const imports = code === undefined ? undefined : readImportsFromText(code);
+    const found = imports && { text: text!, located: located!, instance: instance!, code: code!, imports };
+    this.componentTexts.set(path, found);
+    return found;
   }
 
   /**
@@ -509,11 +584,16 @@ export function mentionedOnlyInBrowserPlaces(markup: string, names: Iterable<str
   const places = browserPlaces(markup);
   if (!places) return false;
   for (const name of names) {
-    for (const mention of markup.matchAll(new RegExp(`(?<![\\w$])\\$?${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g'))) {
+    for (const mention of markup.matchAll(mentionPattern(name))) {
       if (!places.some(([open, close]) => mention.index > open && mention.index < close)) return false;
     }
   }
   return true;
+}
+
+/** A mention of `name` in code or markup: the name, or the store `$name`, as a whole word (`a.name` counts). */
+function mentionPattern(name: string): RegExp {
+  return new RegExp(`(?<![\\w$])\\$?${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
 }
 
 const isBrowserAttribute = (name: string) => /^on[a-z]/i.test(name) || /^(?:on|bind|use|transition|in|out|animate):/.test(name);

@@ -118,3 +118,51 @@ function readStatement(statement: Statement, syntax: ModuleSyntax): void {
     }
   }
 }
+
+/** An import statement read from text alone, with its range in the code. */
+export interface TextImport {
+  start: number;
+  end: number;
+  source: string;
+  names: Array<{ imported: string; local: string; typeOnly: boolean }>;
+}
+
+const IDENTIFIER = '[A-Za-z_$][\\w$]*';
+const IMPORT_STATEMENT = new RegExp(
+  `import(?:\\s+(type)(?=[\\s{*]))?\\s*(?:(${IDENTIFIER})\\s*(?:,\\s*)?)?(?:\\*\\s*as\\s+(${IDENTIFIER})|\\{([^{}]*)\\})?\\s*from\\s*(["'])([^"'\\n]+)\\5|import\\s*(["'])([^"'\\n]+)\\7`,
+  'y',
+);
+const SPECIFIER = new RegExp(`^(type\\s+)?(${IDENTIFIER})(?:\\s+as\\s+(${IDENTIFIER}))?$`);
+
+/**
+ * The static import statements of a script's code, read without parsing it, for the cheap checks
+ * that spare a parse. Undefined as soon as anything is unclear: every `import` in the code (in a
+ * comment, a string, `import(…)` or `import.meta` too) must start a line (or follow a `;`), outside
+ * a block comment, and begin a plain import statement; every name in braces must be a plain `name`,
+ * `name as local` or `type name`.
+ */
+export function readImportsFromText(code: string): TextImport[] | undefined {
+  const imports: TextImport[] = [];
+  for (const keyword of code.matchAll(/(?<![\w$.])import(?![\w$])/g)) {
+    // A statement starts its line, outside a block comment: `// import …` and `/* import … */` are not imports.
+    const before = code.slice(0, keyword.index);
+    if (!/(?:^|[\n;])[ \t]*$/.test(before) || before.lastIndexOf('/*') > before.lastIndexOf('*/')) return undefined;
+    IMPORT_STATEMENT.lastIndex = keyword.index;
+    const match = IMPORT_STATEMENT.exec(code);
+    if (!match) return undefined;
+    const [whole, typeKeyword, defaultName, namespace, list, , source, , sideEffectSource] = match;
+    const typeOnly = Boolean(typeKeyword);
+    const names: TextImport['names'] = [];
+    if (defaultName) names.push({ imported: 'default', local: defaultName, typeOnly });
+    if (namespace) names.push({ imported: '*', local: namespace, typeOnly });
+    for (const item of list?.split(',') ?? []) {
+      const trimmed = item.trim();
+      if (trimmed === '') continue;
+      const specifier = SPECIFIER.exec(trimmed);
+      if (!specifier) return undefined;
+      names.push({ imported: specifier[2]!, local: specifier[3] ?? specifier[2]!, typeOnly: typeOnly || Boolean(specifier[1]) });
+    }
+    imports.push({ start: keyword.index, end: keyword.index + whole.length, source: (source ?? sideEffectSource)!, names });
+  }
+  return imports;
+}

@@ -221,8 +221,8 @@ function withoutStyleContent(text: string): string {
   return masked.startsWith('\uFEFF') ? ` ${masked.slice(1)}` : masked;
 }
 
-/** The located scripts' code as spaces (line breaks kept), at the same offsets. */
-function blankScripts(text: string, located: LocatedScripts | undefined): string {
+/** The located scripts' code as spaces (line breaks kept), at the same offsets: the markup, as `markupText` gives it. */
+export function blankScripts(text: string, located: LocatedScripts | undefined): string {
   if (!located || located.scripts.length === 0) return text;
   let blanked = '';
   let at = 0;

@@ -81,6 +81,11 @@ export class SourceIndex {
     return this.parsed.get(path) ?? undefined;
   }
 
+  /** Whether a file has been parsed (or found unparsable) and not released since. */
+  wasRead(path: string): boolean {
+    return this.parsed.has(path);
+  }
+
   /** A component's markup tree, parsed on demand; undefined when it does not parse (see `reportMarkupErrors`). */
   markup(file: ParsedFile): unknown {
     try {
