@@ -299,14 +299,18 @@ class LeakAnalysis {
 
   /**
    * What parsing a component that names export `exported` of `modulePath` would give as its
-   * references to it, read from the text of a component not parsed yet: none when its scripts
+   * references to it, read from its text: none when its scripts
    * mention the names it is imported under only in the import, and its markup nowhere; one browser
    * reference when every mention in the markup is in an event handler or browser-only directive
    * (what `markupReferences` gives for such markup). Undefined when the text does not tell: then the
    * component is parsed.
    */
   private referencesFromText(importer: string, modulePath: string, exported: string): Reference[] | undefined {
-    if (!this.readComponentsAsText || !isComponentPath(importer) || this.index.wasRead(importer)) return undefined;
+    if (!this.readComponentsAsText || !isComponentPath(importer)) return undefined;
+    // Parsed already: the text stands in for the script's references (built for every name of it)
+    // and the markup's, unless the markup's have been read from Svelte's parse; unparsable: none.
+    const parsed = this.index.wasRead(importer) ? this.index.get(importer) : undefined;
+    if (this.index.wasRead(importer) && (!parsed || this.markupIndexes.has(parsed))) return undefined;
     const component = this.componentText(importer);
     if (!component) return undefined;
     const { text, located, instance, code, imports } = component;
@@ -330,7 +334,7 @@ class LeakAnalysis {
     const markup = (component.markup ??= blankScripts(text, located));
     if (![...locals].some((name) => mentionPattern(name).test(markup))) return [];
     if (!mentionedOnlyInBrowserPlaces(markup, locals)) return undefined;
-    const file: ParsedFile = { path: importer, text, isComponent: true, scripts: [], instanceInsertAt: 0 };
+    const file: ParsedFile = parsed ?? { path: importer, text, isComponent: true, scripts: [], instanceInsertAt: 0 };
     return [{ file, script: undefined, node: { type: 'Identifier', name: [...locals][0]!, start: 0, end: 0 } as Node, path: [], browserDirective: true }];
   }
 
