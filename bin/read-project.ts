@@ -41,7 +41,7 @@ export async function readProject(root: string, ignorePatterns: string[] = []): 
   // A folder linking out of the project is reported once and not read: nothing outside is ever
   // read or written, and a link to `/` costs nothing.
   for (const link of walked.linksOut) {
-    unreadable.push({ file: link.path, line: 1, column: 1, message: `links outside the project (${link.target}); left alone`, text: '' });
+    unreadable.push({ file: link.path, line: 1, column: 1, message: `links outside the project (${link.target}); left alone`, text: '', linksOut: true });
   }
   // Read one after the other, synchronously: for thousands of small files that is faster than as
   // many promises (measured with `npm run bench`).
@@ -64,7 +64,7 @@ export async function readProject(root: string, ignorePatterns: string[] = []): 
       const real = realpathSync.native(join(root, path));
       bytes = readFileSync(real);
       const rel = relative(realRoot, real);
-      if (rel.startsWith('..') || isAbsolute(rel)) leftAlone(`links outside the project (${real}); left alone`, bytes);
+      if (rel.startsWith('..') || isAbsolute(rel)) unreadable.push({ file: path, line: 1, column: 1, message: `links outside the project (${real}); left alone`, text: lossy.decode(bytes), linksOut: true });
       else files.set(path, decoder.decode(bytes));
     } catch (error) {
       leftAlone(`cannot read: ${error instanceof TypeError ? 'not valid UTF-8' : (error as Error).message}`, bytes);

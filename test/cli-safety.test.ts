@@ -145,6 +145,28 @@ describe('writing', () => {
     expect(readFileSync(join(outside, 'cart.ts'), 'utf8')).toBe(outsideBefore);
     expect((await readProject(dir)).files).toEqual(before);
   });
+
+  it('says nothing of a link out of the project where no code of the app is, unless the app imports through it', () => {
+    const outside = mkdtempSync(join(tmpdir(), 'ssc-outside-'));
+    temps.push(outside);
+    writeFileSync(join(outside, 'index.js'), 'export const version = 1;\n');
+    const dir = app('svelte5-ts-cart', { repo: false });
+    // A static asset folder linking into a package, as svelte.dev's `static/svelte` does.
+    mkdirSync(join(dir, 'static'), { recursive: true });
+    symlinkSync(outside, join(dir, 'static/pkg'));
+    symlinkSync(outside, join(dir, 'vendor'));
+    const check = cli([dir, '--check']);
+    expect(check.status, check.stderr + check.stdout).toBe(0);
+    expect(check.stdout + check.stderr).not.toMatch(/links outside/);
+    expect(cli([dir, '--dry']).stderr).not.toMatch(/links outside|could not be parsed/);
+
+    // Imported through: what it holds is unknown, and said.
+    writeFileSync(join(dir, 'src/lib/version.ts'), "export { version } from '../../vendor/index.js';\n");
+    const imported = cli([dir, '--check']);
+    expect(imported.status).toBe(1);
+    expect(imported.stdout + imported.stderr).toMatch(/vendor:1:1: error: links outside the project/);
+    expect(imported.stdout + imported.stderr).not.toMatch(/static\/pkg/);
+  });
 });
 
 describe('bad input', () => {

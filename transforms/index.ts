@@ -7,6 +7,7 @@
  */
 import picomatch from 'picomatch';
 import { discoverProject, svelteRange, type Project } from './analyse/project.js';
+import { linksOutThatMatter } from './analyse/links-out.js';
 import type { ParsedFile, Script } from './analyse/parse.js';
 import { replaceTypeSpecifiers, typeUseEdits, type TypeUseEdits } from './edit/type-uses.js';
 import { SourceIndex } from './analyse/source-index.js';
@@ -36,11 +37,11 @@ export type * from './types.js';
 
 export function migrate(files: ProjectFiles | Record<string, string>, options: MigrateOptions = {}): MigrationResult {
   const readable: ProjectFiles = files instanceof Map ? files : new Map(Object.entries(files));
-  const unreadable = options.unreadable ?? [];
+  const project = discoverProject(readable, options);
+  const unreadable = linksOutThatMatter(options.unreadable ?? [], readable, project);
   const ignored = options.ignored ?? [];
   // Unreadable and ignored files take part only in the text checks, so that the modules they mention are held back.
   const projectFiles: ProjectFiles = new Map([...readable, ...[...unreadable, ...ignored].map((file) => [file.file, file.text] as const)]);
-  const project = discoverProject(readable, options);
   if (!options.complete) refuseIncompleteFiles(readable, project);
   refuseUnsupportedContextStyle(project, readable, options.svelteVersion);
   const index = new SourceIndex(projectFiles, project, unreadable, ignored.map((file) => file.file));
@@ -84,10 +85,11 @@ export function migrate(files: ProjectFiles | Record<string, string>, options: M
  */
 export function checkLeaks(files: ProjectFiles | Record<string, string>, options: Pick<MigrateOptions, 'factories' | 'include' | 'exclude' | 'unreadable' | 'ignored' | 'links' | 'packages' | 'kitVersion' | 'svelteVersion'> = {}): LeakReport {
   const readable: ProjectFiles = files instanceof Map ? files : new Map(Object.entries(files));
-  const unreadable = options.unreadable ?? [];
+  const project = discoverProject(readable, options);
+  const unreadable = linksOutThatMatter(options.unreadable ?? [], readable, project);
   const ignored = options.ignored ?? [];
   const projectFiles: ProjectFiles = new Map([...readable, ...[...unreadable, ...ignored].map((file) => [file.file, file.text] as const)]);
-  const index = new SourceIndex(projectFiles, discoverProject(readable, options), unreadable, ignored.map((file) => file.file), true);
+  const index = new SourceIndex(projectFiles, project, unreadable, ignored.map((file) => file.file), true);
   const modules = findStoreModules(index, { factories: (options.factories ?? []).map(parseFactorySpec), isIncluded: pathFilter(options.include, options.exclude) });
   const rendering = serverRendering(index);
   const state = analyseLeaks(index, modules, rendering);

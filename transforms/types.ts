@@ -116,6 +116,8 @@ export interface IgnoredFile {
 export interface UnreadableFile extends FileError {
   /** The content as far as it could be decoded (lossy), to tell which store modules it mentions. */
   text: string;
+  /** A link (to a folder or a file) out of the project, which is never followed. */
+  linksOut?: boolean;
 }
 
 /** A place in a file, 1-based line and column as editors show them. */

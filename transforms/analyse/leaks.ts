@@ -50,8 +50,13 @@ interface ComponentText {
   instance: LocatedScript;
   code: string;
   imports: TextImport[];
-  /** Its markup (the scripts blanked), once needed. */
-  markup?: string;
+  /** What each import's source resolves to (null: nothing of the app), once needed. */
+  targets: Array<string | null>;
+  /** Where each word of the instance script is, and the words of its other script, once needed. */
+  scriptWords?: Map<string, number[]>;
+  otherScriptWords?: Set<string>;
+  /** Where each word of its markup (the scripts blanked) is, and its browser-only places (null: unclear), once needed. */
+  markup?: { text: string; words: Map<string, number[]>; places?: Array<[number, number]> | null };
 }
 
 /** A reference in a script or in markup, with the nodes from the root down to it. */
@@ -313,27 +318,31 @@ class LeakAnalysis {
     if (this.index.wasRead(importer) && (!parsed || this.markupIndexes.has(parsed))) return undefined;
     const component = this.componentText(importer);
     if (!component) return undefined;
-    const { text, located, instance, code, imports } = component;
+    const { text, imports } = component;
     const leading = this.leadingTo(modulePath);
     const locals = new Set<string>();
-    for (const statement of imports) {
-      const target = this.index.resolve(statement.source, importer);
-      if (!target || !leading.has(target)) continue;
+    imports.forEach((statement, i) => {
+      const target = (component.targets[i] ??= this.index.resolve(statement.source, importer) ?? null);
+      if (!target || !leading.has(target)) return;
       for (const name of statement.names) {
         if (name.typeOnly || name.imported === '*') continue;
         const origin = this.index.resolveExport(target, name.imported);
         if (origin?.module === modulePath && origin.exported === exported) locals.add(name.local);
       }
-    }
+    });
     const inImport = (at: number) => imports.some((statement) => at >= statement.start && at < statement.end);
+    const scripts = (component.scriptWords ??= wordPlaces(component.code));
+    const otherScripts = (component.otherScriptWords ??= new Set(component.located.scripts.filter((script) => script !== component.instance).flatMap((script) => [...wordPlaces(text.slice(script.start, script.end)).keys()])));
     for (const name of new Set([...locals, exported])) {
-      if ([...code.matchAll(mentionPattern(name))].some((mention) => !inImport(mention.index))) return undefined;
-      if (located.scripts.some((script) => script !== instance && mentionPattern(name).test(text.slice(script.start, script.end)))) return undefined;
+      if (mentionsOf(scripts, name).some((at) => !inImport(at))) return undefined;
+      if (otherScripts.has(name) || otherScripts.has(`$${name}`)) return undefined;
     }
     if (locals.size === 0) return [];
-    const markup = (component.markup ??= blankScripts(text, located));
-    if (![...locals].some((name) => mentionPattern(name).test(markup))) return [];
-    if (!mentionedOnlyInBrowserPlaces(markup, locals)) return undefined;
+    const markup = (component.markup ??= markupWords(blankScripts(text, component.located)));
+    const mentions = [...locals].flatMap((name) => mentionsOf(markup.words, name));
+    if (mentions.length === 0) return [];
+    const places = (markup.places ??= browserPlaces(markup.text) ?? null);
+    if (!places || !mentions.every((at) => places.some(([open, close]) => at > open && at < close))) return undefined;
     const file: ParsedFile = parsed ?? { path: importer, text, isComponent: true, scripts: [], instanceInsertAt: 0 };
     return [{ file, script: undefined, node: { type: 'Identifier', name: [...locals][0]!, start: 0, end: 0 } as Node, path: [], browserDirective: true }];
   }
@@ -348,7 +357,7 @@ class LeakAnalysis {
     const instance = located?.scripts.find((script) => script.kind === 'instance');
     const code = instance && text!.slice(instance.start, instance.end);
     const imports = code === undefined ? undefined : readImportsFromText(code);
-    const found = imports && { text: text!, located: located!, instance: instance!, code: code!, imports };
+    const found = imports && { text: text!, located: located!, instance: instance!, code: code!, imports, targets: [] };
     this.componentTexts.set(path, found);
     return found;
   }
@@ -598,6 +607,24 @@ export function mentionedOnlyInBrowserPlaces(markup: string, names: Iterable<str
 /** A mention of `name` in code or markup: the name, or the store `$name`, as a whole word (`a.name` counts). */
 function mentionPattern(name: string): RegExp {
   return new RegExp(`(?<![\\w$])\\$?${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
+}
+
+/** Where each word (`[$\w]+`, whole) of a text starts: the mentions of every name, found in one pass. */
+function wordPlaces(text: string): Map<string, number[]> {
+  const places = new Map<string, number[]>();
+  for (const word of text.matchAll(/[$\w]+/g)) {
+    const found = places.get(word[0]);
+    if (found) found.push(word.index);
+    else places.set(word[0], [word.index]);
+  }
+  return places;
+}
+
+const markupWords = (text: string): NonNullable<ComponentText['markup']> => ({ text, words: wordPlaces(text) });
+
+/** Where `name` is mentioned (as `mentionPattern` finds it), from a text's word places. */
+function mentionsOf(words: Map<string, number[]>, name: string): number[] {
+  return [...(words.get(name) ?? []), ...(words.get(`$${name}`) ?? [])];
 }
 
 const isBrowserAttribute = (name: string) => /^on[a-z]/i.test(name) || /^(?:on|bind|use|transition|in|out|animate):/.test(name);

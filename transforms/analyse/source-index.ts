@@ -20,7 +20,7 @@ import { packageNamed } from './workspace-packages.js';
 export const MAX_PARSED_LENGTH = 5_000_000;
 
 /** `from './cart'`, `import './x'`, `import('./y')`: a quoted static specifier. */
-const IMPORT_SPECIFIER = /\b(?:from|import)\s*\(?\s*(['"`])([^'"`\n]+)\1/g;
+export const IMPORT_SPECIFIER = /\b(?:from|import)\s*\(?\s*(['"`])([^'"`\n]+)\1/g;
 
 interface TextImports {
   targets: Set<string>;
