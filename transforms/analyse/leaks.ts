@@ -475,8 +475,24 @@ class LeakAnalysis {
     if (!handedOn) return undefined;
     const child = this.importedComponent(file, component.name);
     const instance = child?.scripts.find((script) => script.kind === 'instance');
-    const local = instance && propLocal(instance, (chain[at] as unknown as { name: string }).name);
-    return local ? { runs: 'deferred', fn: { file: child!, script: instance!, locals: [local] } } : undefined;
+    const prop = (chain[at] as unknown as { name: string }).name;
+    const local = instance && propLocal(instance, prop);
+    if (local) return { runs: 'deferred', fn: { file: child!, script: instance!, locals: [local] } };
+    // An event prop the child does not name goes with the rest of its props (`<button {...rest}>`):
+    // when those are only spread onto elements, it is an event handler there.
+    if (instance && /^on[a-z]/i.test(prop) && this.restSpreadOnlyOnElements(child!, instance)) return { runs: 'browser' };
+    return undefined;
+  }
+
+  /** Whether a component's rest props (`let { a, ...rest } = $props()`, Svelte 4's `$$restProps`) are used only spread onto elements. */
+  private restSpreadOnlyOnElements(child: ParsedFile, instance: Script): boolean {
+    const rest = restPropsLocal(instance);
+    const names = rest ? [rest] : ['$$restProps', '$$props'];
+    const byName = this.scriptIndex(child, instance);
+    if (names.some((name) => (byName.get(name) ?? []).some((reference) => reference.path.at(-1)?.type !== 'RestElement'))) return false;
+    const fragment = this.index.markup(child);
+    const uses = fragment ? markupIdentifiers(fragment).filter(({ node }) => names.includes(node.name)) : [];
+    return uses.length > 0 && uses.every(({ path }) => (path.at(-1)?.type as string) === 'SpreadAttribute' && ELEMENT_NODES.has(path.at(-2)?.type as string));
   }
 
   private importedComponent(file: ParsedFile, name: string): ParsedFile | undefined {
@@ -533,7 +549,7 @@ class LeakAnalysis {
     let result: Context = { runs: 'nowhere' };
     for (const batch of batches) {
       for (const reference of batch()) {
-        if (reaching && !mayReachMember(reference, reaching)) continue;
+        if ((reaching && !mayReachMember(reference, reaching)) || onlyTestsIt(reference)) continue;
         const context = this.resolve(this.contextOf(reference));
         if (context.runs === 'server') {
           this.functionContexts.set(key, context);
@@ -637,6 +653,9 @@ function browserPlaces(markup: string): Array<[number, number]> | undefined {
     return i;
   };
   for (const tag of markup.matchAll(/<[A-Za-z][\w:.-]*/g)) {
+    // A component's `on…` attributes are props, called whenever it chooses (its `on:` directives are
+    // Svelte 4 events, never dispatched while rendering on the server).
+    const isComponent = /^<(?:[A-Z]|[\w-]*\.|svelte:(?:component|self)\b)/.test(tag[0]);
     let i = tag.index + tag[0].length;
     for (;;) {
       i = skipSpace(i);
@@ -667,7 +686,7 @@ function browserPlaces(markup: string): Array<[number, number]> | undefined {
         i--;
       }
       if (i < 0 || i >= markup.length) return undefined;
-      if (isBrowserAttribute(name)) places.push([valueStart, i]);
+      if (isBrowserAttribute(name) && !(isComponent && /^on[a-z]/i.test(name))) places.push([valueStart, i]);
       i++;
     }
   }
@@ -1037,6 +1056,31 @@ function mayReachMember(reference: Reference, reaching: Set<string>): boolean {
   return reaching.has(parent.property.name!);
 }
 
+/**
+ * Whether a reference to a function only tests its value (`!refresh`, `typeof save`, `save ? … : …`,
+ * the left of `save && …`, `{#if save}`, `save === undefined`): it neither calls the function nor
+ * hands it on, so where it sits says nothing of where the function runs.
+ */
+function onlyTestsIt(reference: Reference): boolean {
+  const parent = reference.path.at(-1) as (Node & { operator?: string; test?: Node; left?: Node }) | undefined;
+  switch (parent?.type as string | undefined) {
+    case 'UnaryExpression':
+      return parent!.operator === '!' || parent!.operator === 'typeof' || parent!.operator === 'void';
+    case 'BinaryExpression':
+      return ['===', '!==', '==', '!='].includes(parent!.operator!);
+    case 'LogicalExpression':
+      return parent!.operator === '&&' && parent!.left === reference.node;
+    case 'ConditionalExpression':
+    case 'IfStatement':
+    case 'WhileStatement':
+    case 'DoWhileStatement':
+    case 'IfBlock':
+      return parent!.test === reference.node;
+    default:
+      return false;
+  }
+}
+
 /** The local a component's prop is read under: `export let click` (Svelte 4), `let { click: onClick } = $props()` (runes). */
 function propLocal(instance: Script, prop: string): string | undefined {
   for (const statement of instance.ast.program.body) {
@@ -1058,6 +1102,24 @@ function propLocal(instance: Script, prop: string): string | undefined {
   }
   return undefined;
 }
+
+/** The local holding the rest of a component's props: `rest` in `let { a, ...rest } = $props()`. */
+function restPropsLocal(instance: Script): string | undefined {
+  for (const statement of instance.ast.program.body) {
+    if (statement.type !== 'VariableDeclaration') continue;
+    for (const declarator of statement.declarations) {
+      const init = declarator.init;
+      const isProps = init?.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === '$props';
+      if (!isProps || declarator.id.type !== 'ObjectPattern') continue;
+      const rest = declarator.id.properties.find((property) => property.type === 'RestElement');
+      return rest?.type === 'RestElement' && rest.argument.type === 'Identifier' ? rest.argument.name : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** Markup nodes that are DOM elements: an `on…` attribute spread onto one is an event handler. */
+const ELEMENT_NODES = new Set(['RegularElement', 'SvelteElement']);
 
 /** Whether the reference is called (`helper()`), as opposed to handed on as a value. */
 function isCalled(chain: Node[]): boolean {
@@ -1128,6 +1190,9 @@ function isMarkupReference(node: Node, parent: Node | undefined): boolean {
   return true;
 }
 
+/** Markup nodes that are components, whose attributes are props (Svelte's parser names them so). */
+const COMPONENT_NODES = new Set(['Component', 'SvelteComponent', 'SvelteSelf']);
+
 /** Markup directives whose expressions run only in the browser. */
 const BROWSER_DIRECTIVES = new Set(['OnDirective', 'BindDirective', 'UseDirective', 'TransitionDirective', 'AnimateDirective', 'AttachTag']);
 
@@ -1147,7 +1212,10 @@ export function markupIdentifiers(fragment: unknown): Array<{ node: Node & { nam
 function walkMarkup(node: Node, path: Node[], browser: boolean, visit: (node: Node, path: Node[], browser: boolean) => void): void {
   const type = node.type as string;
   const name = (node as unknown as { name?: unknown }).name;
-  const inBrowser = browser || BROWSER_DIRECTIVES.has(type) || (type === 'Attribute' && typeof name === 'string' && /^on[a-z]/i.test(name));
+  // `onclick={…}` on an element is an event handler; on a component it is a prop like any other,
+  // which the component may call while it renders.
+  const isEventAttribute = type === 'Attribute' && typeof name === 'string' && /^on[a-z]/i.test(name) && !COMPONENT_NODES.has(path.at(-1)?.type as string);
+  const inBrowser = browser || BROWSER_DIRECTIVES.has(type) || isEventAttribute;
   visit(node, path, inBrowser);
   path.push(node);
   for (const child of children(node)) walkMarkup(child, path, inBrowser, visit);
