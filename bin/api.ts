@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { keyModuleProblem, type MigrateOptions, type MigrationReport, type WorkspacePackage } from '../transforms/index.js';
 import { findApps } from './find-apps.js';
 import { formatChanges } from './format.js';
-import { appJobs, DEFAULT_CPUS, migrateApps } from './migrate-folder.js';
+import { appJobs, DEFAULT_CPUS, helperThreads, migrateApps } from './migrate-folder.js';
 import { mergeChanges } from './shared-packages.js';
 import { JOURNAL } from './write-transaction.js';
 
@@ -62,7 +62,7 @@ export async function migrateDirectory(dir: string, options: MigrateDirectoryOpt
   const jobs = await appJobs(root, apps, { ...options, factory: options.factories, ignorePattern: options.ignorePatterns });
   const runs = await migrateApps(apps.map((app) => app.dir), jobs, options.cpus ?? DEFAULT_CPUS);
   const merged = mergeChanges(apps.map((app) => app.dir), runs);
-  const formatted = options.format === false ? { changes: merged, failures: [] } : await formatChanges(root, merged);
+  const formatted = options.format === false ? { changes: merged, failures: [] } : await formatChanges(root, merged, helperThreads(options.cpus ?? DEFAULT_CPUS));
   return {
     changes: formatted.changes.map(({ path, before, after, created }) => ({ path, before: created ? undefined : before, after })),
     apps: runs.flatMap((run, i) => (run.ok ? [{ root: apps[i]!.dir, report: run.report }] : [])),

@@ -9,7 +9,7 @@ import { CONTEXT_STYLES, readConfig } from './config.js';
 import { pathInWorkTree, workTreeState } from './git-safety.js';
 import { findApps, type AppFolder, type FoundApps } from './find-apps.js';
 import { checkApp, type AppRun } from './run-app.js';
-import { appJob, appJobs, DEFAULT_CPUS, migrateApps } from './migrate-folder.js';
+import { appJob, appJobs, DEFAULT_CPUS, helperThreads, migrateApps } from './migrate-folder.js';
 import { checkText, githubAnnotations, sarifLog, type AppCheck, type CheckFormat } from './check-output.js';
 import { mergeChanges, rootPath, type RootChange } from './shared-packages.js';
 import { colourReport } from './terminal.js';
@@ -257,7 +257,7 @@ async function emitChanges(root: string, apps: AppFolder[], runs: AppRun[], opti
     process.stderr.write(`svelte-store-context: ${(error as Error).message}\n`);
     process.exit(EXIT_FILE_ERRORS);
   }
-  if (options.format !== false) changes = await formatWithPrettier(root, changes, prefix);
+  if (options.format !== false) changes = await formatWithPrettier(root, changes, prefix, helperThreads(options.cpus));
   const shown = (path: string) => posix.join(prefix, path);
   if (options.print) for (const { path, after } of changes) process.stdout.write(`==> ${shown(path)} <==\n${after}${after.endsWith('\n') ? '' : '\n'}`);
   else if (options.dry && !options.json) for (const { path, before, after } of changes) process.stdout.write(unifiedDiff(shown(path), before, after));
@@ -273,8 +273,8 @@ async function emitChanges(root: string, apps: AppFolder[], runs: AppRun[], opti
 }
 
 /** The changed files as the app's Prettier formats them; each file it fails on is named, and kept as migrated. */
-async function formatWithPrettier(root: string, changes: RootChange[], prefix: string): Promise<RootChange[]> {
-  const formatted = await formatChanges(root, changes);
+async function formatWithPrettier(root: string, changes: RootChange[], prefix: string, helpers: number): Promise<RootChange[]> {
+  const formatted = await formatChanges(root, changes, helpers);
   for (const { path, message } of formatted.failures) {
     process.stderr.write(`svelte-store-context: warning: ${posix.join(prefix, path)}: Prettier could not format it (${message}); it is written as the migration made it\n`);
   }

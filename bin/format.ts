@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import picomatch from 'picomatch';
 import type { CodeStyle } from '../transforms/text.js';
 import type { RootChange } from './shared-packages.js';
@@ -139,33 +140,65 @@ export interface Formatted {
   failures: Array<{ path: string; message: string }>;
 }
 
+/** Below this many changed files, starting helper threads (each loads Prettier) costs more than it saves. */
+const MIN_FILES_FOR_HELPERS = 16;
+
+/** What formatting one changed file gave: its text, nothing (not formatted), or why Prettier failed. */
+export type FormatResult = { text: string; version: string } | undefined | { error: string };
+
 /**
  * Formats each changed file with the Prettier its app has installed and configured, as Prettier
  * run from `root` would (its ignore files count). A file that was not formatted with Prettier
  * before is left as the migration wrote it (its own style): formatting it would bury the migration
- * in unrelated changes. A file Prettier fails on is kept as migrated, and named.
+ * in unrelated changes. A file Prettier fails on is kept as migrated, and named. With `helpers`,
+ * that many worker threads format files too (Prettier takes most of a run on a big app); the
+ * result is the same.
  */
-export async function formatChanges(root: string, changes: RootChange[]): Promise<Formatted> {
+export async function formatChanges(root: string, changes: RootChange[], helpers = 0): Promise<Formatted> {
+  const results: FormatResult[] = new Array(changes.length);
+  let next = 0;
+  const take = () => (next < changes.length ? next++ : undefined);
+  const inThisThread = async () => {
+    for (let i = take(); i !== undefined; i = take()) results[i] = await formatResult(root, changes[i]!);
+  };
+  const workers = changes.length >= MIN_FILES_FOR_HELPERS ? Array.from({ length: helpers }, () => new Worker(new URL('./format-worker.js', import.meta.url))) : [];
+  const inWorker = async (worker: Worker) => {
+    for (let i = take(); i !== undefined; i = take()) {
+      results[i] = await new Promise<FormatResult>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.postMessage({ root, change: changes[i] });
+      });
+      worker.removeAllListeners('error');
+    }
+  };
+  try {
+    await Promise.all([inThisThread(), ...workers.map(inWorker)]);
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+
   const failures: Formatted['failures'] = [];
   let count = 0;
   let version: string | undefined;
-  const result: RootChange[] = [];
-  for (const change of changes) {
-    const file = join(resolve(root), change.path);
-    try {
-      const after = await formatOne(root, file, change);
-      if (after !== undefined) {
-        count++;
-        version = after.version;
-        result.push({ ...change, after: after.text });
-        continue;
-      }
-    } catch (error) {
-      failures.push({ path: change.path, message: firstLine(error) });
-    }
-    result.push(change);
+  const formatted = changes.map((change, i) => {
+    const result = results[i];
+    if (result && 'error' in result) failures.push({ path: change.path, message: result.error });
+    if (!result || 'error' in result) return change;
+    count++;
+    version = result.version;
+    return { ...change, after: result.text };
+  });
+  return { changes: formatted, count, version, failures };
+}
+
+/** One changed file through the app's Prettier: what `formatChanges` does with each, in any thread. */
+export async function formatResult(root: string, change: RootChange): Promise<FormatResult> {
+  try {
+    return await formatOne(root, join(resolve(root), change.path), change);
+  } catch (error) {
+    return { error: firstLine(error) };
   }
-  return { changes: result, count, version, failures };
 }
 
 async function formatOne(root: string, file: string, change: RootChange): Promise<{ text: string; version: string } | undefined> {

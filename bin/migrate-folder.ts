@@ -18,6 +18,9 @@ import { WrittenFilesPool } from './written-files-pool.js';
 /** Worker threads by default, as jscodeshift does: one core stays free for the rest of the machine. */
 export const DEFAULT_CPUS = Math.max(1, availableParallelism() - 1);
 
+/** Helper threads working beside the main thread (parsing, formatting): `cpus`, but no more than the other cores. */
+export const helperThreads = (cpus: number) => Math.max(0, Math.min(cpus, availableParallelism() - 1));
+
 /** What the flags (or `migrateDirectory`'s options) say; an app's config file fills in the rest. */
 export interface FolderOptions {
   keyModule?: string;
@@ -86,7 +89,7 @@ export async function migrateApps(apps: string[], jobs: AppJob[], cpus: number, 
  */
 async function runInline(apps: string[], jobs: AppJob[], cpus: number, showProgress: boolean): Promise<AppRun[]> {
   const runs: AppRun[] = [];
-  const helpers = new WrittenFilesPool(Math.min(cpus, availableParallelism() - 1));
+  const helpers = new WrittenFilesPool(helperThreads(cpus));
   try {
     for (const [i, job] of jobs.entries()) {
       const progress = showProgress ? new Progress(apps[i]!) : undefined;

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { commitAll, runCli, writeTree } from './helpers.js';
 
@@ -173,5 +174,44 @@ describe('an app without Prettier installed', () => {
     expect(write.status, write.stderr).toBe(0);
     expect(readFileSync(join(dir, 'src/lib/context-keys.ts'), 'utf8')).toBe('export const CART_CONTEXT = Symbol("cart")\nexport const COUNT_CONTEXT = Symbol("count")\n');
     expect(readFileSync(join(dir, 'src/routes/+layout.svelte'), 'utf8')).toMatch(/\n\tinitCartContext\(\)\n/);
+  });
+});
+
+describe('formatting in helper threads', () => {
+  it('gives what formatting in this thread gives, file for file', async () => {
+    // Twenty consumers: enough changed files for helper threads to start.
+    const consumers = Object.fromEntries(
+      Array.from({ length: 20 }, (_, i) => [
+        `src/lib/components/Line${i}.svelte`,
+        ['<script lang="ts">', "    import { cart, total } from '$lib/stores/cart';", '</script>', '', `<p>Line ${i}: {$cart.length} items, {$total}</p>`, ''].join('\n'),
+      ]),
+    );
+    const dir = makeApp({ ...APP, ...consumers, '.prettierrc': FOUR_SPACES }, { prettierInstalled: true });
+    const { migrateDirectory } = await import('../dist/bin/api.js');
+    const { formatChanges } = await import('../dist/bin/format.js');
+    const { changes } = await migrateDirectory(dir, { format: false });
+    const unformatted = changes.map(({ path, before, after }) => ({ path, before, after, created: before === undefined }));
+    expect(unformatted.length).toBeGreaterThanOrEqual(20);
+    const here = await formatChanges(dir, unformatted, 0);
+    const helped = await formatChanges(dir, unformatted, 1);
+    expect(here.count).toBe(unformatted.length);
+    expect(helped).toEqual(here);
+    // Formatting did something: the files as the migration wrote them are not what Prettier gives.
+    expect(here.changes.filter((change, i) => change.after !== unformatted[i]!.after).length).toBeGreaterThan(0);
+
+    // Which thread formats which file depends on timing: a helper thread, asked directly, formats as this thread does.
+    const { formatResult } = await import('../dist/bin/format.js');
+    const worker = new Worker(new URL('../dist/bin/format-worker.js', import.meta.url));
+    try {
+      for (const change of unformatted.slice(0, 3)) {
+        const fromWorker = await new Promise((resolve) => {
+          worker.once('message', resolve);
+          worker.postMessage({ root: dir, change });
+        });
+        expect(fromWorker).toEqual(await formatResult(dir, change));
+      }
+    } finally {
+      await worker.terminate();
+    }
   });
 });
