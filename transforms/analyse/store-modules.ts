@@ -5,6 +5,7 @@
  */
 import { posix } from 'node:path';
 import { exportedFactories, findStoreModule, mayDeclareStores, type StoreModule } from './find-stores.js';
+import { locateScripts } from './script-locator.js';
 import type { Blocker } from '../types.js';
 import { lineColumn } from '../text.js';
 import { walk } from './ast.js';
@@ -99,7 +100,7 @@ export function findStoreModules(index: SourceIndex, options: FindOptions): Stor
 function componentModuleStores(index: SourceIndex, factories: Factories): StoreModule[] {
   const found: StoreModule[] = [];
   for (const [path, text] of index.files) {
-    if (!isComponentPath(path) || !/<script[^>]*\b(?:module|context=["']module["'])/.test(text) || !mayDeclareStores(text) || !index.inAppScope(path)) continue;
+    if (!isComponentPath(path) || !/<script[^>]*\b(?:module|context=["']module["'])/.test(text) || !moduleScriptMayDeclareStores(text) || !index.inAppScope(path)) continue;
     const file = index.get(path);
     const script = file?.scripts[0];
     if (!file || script?.kind !== 'component-module') continue;
@@ -115,6 +116,18 @@ function componentModuleStores(index: SourceIndex, factories: Factories): StoreM
     found.push(module);
   }
   return found;
+}
+
+/**
+ * Whether a component's module script may make state, read from its text: it names a store or a
+ * rune, or imports something (a store factory comes from an import). The whole component's text
+ * when its scripts cannot be located, as most runes components name `$state` in their instance script.
+ */
+function moduleScriptMayDeclareStores(text: string): boolean {
+  const moduleScript = locateScripts(text)?.scripts.find((script) => script.kind === 'component-module');
+  if (!moduleScript) return mayDeclareStores(text);
+  const code = text.slice(moduleScript.start, moduleScript.end);
+  return mayDeclareStores(code) || /(?<![\w$.])import(?![\w$])/.test(code);
 }
 
 /** State that no export hands out: shared by every request, and out of reach of any context getter. */
