@@ -65,7 +65,7 @@ const program = new Command()
   .option('--ignore-pattern <glob>', 'do not read files whose path (relative to the app) matches (repeatable)', collect, [] as string[])
   .option('--fail-on-error', 'exit 1 when a store module is blocked, not only when a file cannot be read or parsed', false)
   .addOption(
-    new Option('--cpus <n>', 'worker threads: up to n apps of a monorepo at once, or up to n helpers parsing what a big app would write; the output is the same with any n')
+    new Option('--cpus <n>', 'worker threads: up to n apps of a monorepo at once, and up to n helpers formatting the changed files; the output is the same with any n')
       .argParser((value: string) => {
         const cpus = Number(value);
         if (!Number.isInteger(cpus) || cpus < 1) throw new InvalidArgumentError('a whole number of at least 1');

@@ -13,12 +13,11 @@ import { styleSettings } from './format.js';
 import { runApp, type AppJob, type AppRun } from './run-app.js';
 import { shareBlockers } from './shared-packages.js';
 import { Progress } from './terminal.js';
-import { WrittenFilesPool } from './written-files-pool.js';
 
 /** Worker threads by default, as jscodeshift does: one core stays free for the rest of the machine. */
 export const DEFAULT_CPUS = Math.max(1, availableParallelism() - 1);
 
-/** Helper threads working beside the main thread (parsing, formatting): `cpus`, but no more than the other cores. */
+/** Helper threads formatting beside the main thread: `cpus`, but no more than the other cores. */
 export const helperThreads = (cpus: number) => Math.max(0, Math.min(cpus, availableParallelism() - 1));
 
 /** What the flags (or `migrateDirectory`'s options) say; an app's config file fills in the rest. */
@@ -74,7 +73,7 @@ export async function migrateApps(apps: string[], jobs: AppJob[], cpus: number, 
   const runSome = (indices: number[]) =>
     cpus > 1 && indices.length > 1
       ? runInWorkers(indices.map((i) => jobs[i]!), cpus)
-      : runInline(indices.map((i) => apps[i]!), indices.map((i) => jobs[i]!), cpus, showProgress);
+      : runInline(indices.map((i) => apps[i]!), indices.map((i) => jobs[i]!), showProgress);
   const runs = await runSome(apps.map((_, i) => i));
   for (let again = shareBlockers(apps, jobs, runs); again.length > 0; again = shareBlockers(apps, jobs, runs)) {
     const reruns = await runSome(again);
@@ -83,24 +82,15 @@ export async function migrateApps(apps: string[], jobs: AppJob[], cpus: number, 
   return runs;
 }
 
-/**
- * The apps one after the other in this thread. Within a big app, up to `cpus` helper threads
- * (no more than the other cores) parse the files it would write, as the main thread does.
- */
-async function runInline(apps: string[], jobs: AppJob[], cpus: number, showProgress: boolean): Promise<AppRun[]> {
+async function runInline(apps: string[], jobs: AppJob[], showProgress: boolean): Promise<AppRun[]> {
   const runs: AppRun[] = [];
-  const helpers = new WrittenFilesPool(helperThreads(cpus));
-  try {
-    for (const [i, job] of jobs.entries()) {
-      const progress = showProgress ? new Progress(apps[i]!) : undefined;
-      try {
-        runs.push(await runApp(job, progress, helpers.read));
-      } finally {
-        progress?.done();
-      }
+  for (const [i, job] of jobs.entries()) {
+    const progress = showProgress ? new Progress(apps[i]!) : undefined;
+    try {
+      runs.push(await runApp(job, progress));
+    } finally {
+      progress?.done();
     }
-  } finally {
-    await helpers.close();
   }
   return runs;
 }

@@ -1,13 +1,13 @@
 /** One app's migration, from disk to result, without printing or writing: runs inline or in a worker thread. */
 import { readFileSync } from 'node:fs';
 import { dirname, join, posix, resolve } from 'node:path';
-import { checkLeaks, migrate, type LeakReport, type MigrateOptions, type MigrationProgress, type MigrationReport, type ReadWrittenFiles } from '../transforms/index.js';
+import { checkLeaks, migrate, type LeakReport, type MigrateOptions, type MigrationProgress, type MigrationReport } from '../transforms/index.js';
 import { readProject, type ReadProject } from './read-project.js';
 
 export interface AppJob {
   appRoot: string;
   /** Includes the workspace packages the app depends on (`dir` relative to the app root) and blockers other apps found in them. */
-  options: Omit<MigrateOptions, 'unreadable' | 'ignored' | 'links' | 'onProgress' | 'readWritten'>;
+  options: Omit<MigrateOptions, 'unreadable' | 'ignored' | 'links' | 'onProgress'>;
   ignorePatterns: string[];
 }
 
@@ -22,7 +22,7 @@ export type AppRun =
     }
   | { ok: false; message: string };
 
-export async function runApp(job: AppJob, progress?: { read(files: number): void; update(files: number, state: MigrationProgress): void }, readWritten?: ReadWrittenFiles): Promise<AppRun> {
+export async function runApp(job: AppJob, progress?: { read(files: number): void; update(files: number, state: MigrationProgress): void }): Promise<AppRun> {
   const project = await readAppAndPackages(job);
   progress?.read(project.files.size);
   try {
@@ -35,7 +35,6 @@ export async function runApp(job: AppJob, progress?: { read(files: number): void
       ignored: project.ignored,
       links: project.links,
       onProgress: progress && ((state) => progress.update(project.files.size, state)),
-      readWritten,
     });
     const before = new Map([...files.keys()].filter((path) => project.files.has(path)).map((path) => [path, project.files.get(path)!]));
     return { ok: true, report, files, before };

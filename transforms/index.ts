@@ -66,7 +66,7 @@ export function migrate(files: ProjectFiles | Record<string, string>, options: M
     const migrating = plan.modules.filter(isMigrating);
     const blocked = options.annotate ? plan.modules.filter((module) => !isMigrating(module)) : [];
     const { output, outsideRootLayout } = applyEdits(index, migrating, blocked);
-    const problems = verifyMigration(index, output, migrating, options.readWritten);
+    const problems = verifyMigration(index, output, migrating);
     if (problems.length === 0) return { files: output, report: buildReport(plan, projectFiles, output, index, state, rendering.offForApp, outsideRootLayout) };
     for (const { culprits, ...problem } of problems) {
       // A problem no module owns should not happen; holding every module back keeps the app intact.

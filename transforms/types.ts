@@ -1,6 +1,3 @@
-import type { ReadWrittenFiles } from './verify/written-facts.js';
-
-export type { ReadWrittenFiles, WrittenFacts, WrittenFile } from './verify/written-facts.js';
 import type { CodeStyle } from './text.js';
 
 /** Project files keyed by POSIX path relative to the project root (`src/lib/cart.ts`). */
@@ -56,11 +53,6 @@ export interface MigrateOptions {
   exclude?: string[];
   /** Called as the run goes, for a progress line: files parsed so far, store modules found once known. */
   onProgress?: (progress: MigrationProgress) => void;
-  /**
-   * How the files the run would write are parsed again and read for the checks: in this thread by
-   * default. The CLI hands in worker threads for a big app. The result is the same either way.
-   */
-  readWritten?: ReadWrittenFiles;
   /**
    * Files the caller could not read or decode, with whatever text could be recovered: they are
    * reported, never edited, and block the store modules they mention.

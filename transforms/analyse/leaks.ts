@@ -56,7 +56,7 @@ interface ComponentText {
   scriptWords?: Map<string, number[]>;
   otherScriptWords?: Set<string>;
   /** Where each word of its markup (the scripts blanked) is, and its browser-only places (null: unclear), once needed. */
-  markup?: { text: string; words: Map<string, number[]>; places?: Array<[number, number]> | null };
+  markup?: { words: Map<string, number[]>; places: Array<[number, number]> | null };
 }
 
 /** A reference in a script or in markup, with the nodes from the root down to it. */
@@ -341,7 +341,7 @@ class LeakAnalysis {
     const markup = (component.markup ??= markupWords(blankScripts(text, component.located)));
     const mentions = [...locals].flatMap((name) => mentionsOf(markup.words, name));
     if (mentions.length === 0) return [];
-    const places = (markup.places ??= browserPlaces(markup.text) ?? null);
+    const places = markup.places;
     if (!places || !mentions.every((at) => places.some(([open, close]) => at > open && at < close))) return undefined;
     const file: ParsedFile = parsed ?? { path: importer, text, isComponent: true, scripts: [], instanceInsertAt: 0 };
     return [{ file, script: undefined, node: { type: 'Identifier', name: [...locals][0]!, start: 0, end: 0 } as Node, path: [], browserDirective: true }];
@@ -636,7 +636,7 @@ function wordPlaces(text: string): Map<string, number[]> {
   return places;
 }
 
-const markupWords = (text: string): NonNullable<ComponentText['markup']> => ({ text, words: wordPlaces(text) });
+const markupWords = (text: string): NonNullable<ComponentText['markup']> => ({ words: wordPlaces(text), places: browserPlaces(text) ?? null });
 
 /** Where `name` is mentioned (as `mentionPattern` finds it), from a text's word places. */
 function mentionsOf(words: Map<string, number[]>, name: string): number[] {

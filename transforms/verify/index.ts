@@ -6,9 +6,8 @@
  * back and the edit phase run again without them.
  */
 import { keyModuleFor } from '../analyse/project.js';
-import { parseWritten, writtenLayout, type ParsedFile } from '../analyse/parse.js';
+import { writtenLayout, type ParsedFile } from '../analyse/parse.js';
 import type { SourceIndex } from '../analyse/source-index.js';
-import { MigrationError } from '../errors.js';
 import type { ModulePlan } from '../plan.js';
 import { lineColumn } from '../text.js';
 import type { Blocker } from '../types.js';
@@ -17,42 +16,29 @@ import { leftoverState } from './leftover-state.js';
 import { findBrokenLinks, type BrokenLink } from './links.js';
 import { bundleKey } from '../analyse/find-stores.js';
 import { AppViews } from './views.js';
-import { readInThisThread, writtenFacts, type ReadWrittenFiles, type WrittenFacts, type WrittenFile } from './written-facts.js';
+import { readWrittenFile, type WrittenFacts, type WrittenFile } from './written-facts.js';
 
 export interface VerifyProblem extends Blocker {
   /** The migrating modules whose edits lead to it: they are held back together. */
   culprits: ModulePlan[];
 }
 
-export function verifyMigration(index: SourceIndex, output: ReadonlyMap<string, string>, migrating: ModulePlan[], readWritten: ReadWrittenFiles = readInThisThread): VerifyProblem[] {
+export function verifyMigration(index: SourceIndex, output: ReadonlyMap<string, string>, migrating: ModulePlan[]): VerifyProblem[] {
   const problems: VerifyProblem[] = [];
   const touching = (path: string) => migrating.filter((plan) => touches(plan, path, index));
 
-  // Every written file is parsed again. The migrated modules here, as their trees are checked
-  // below; the rest (the many consumers) by `readWritten`, which keeps only their facts.
+  // Every written file is parsed again. The migrated modules keep their trees, checked below; of
+  // the rest (the many consumers) only their facts are kept.
   const ignored = new Set(index.ignored);
   const declaring = new Set(migrating.map((plan) => plan.module.file));
   const modules = new Map<string, ParsedFile>();
   const facts = new Map<string, WrittenFacts>();
-  const elsewhere: WrittenFile[] = [];
   for (const [path, text] of output) {
     if (ignored.has(path)) continue;
     const before = index.files.has(path) ? index.get(path) : undefined;
     const file: WrittenFile = { path, text, layout: writtenLayout(text, before), before: declarationsBefore(before) };
-    if (!declaring.has(path)) {
-      elsewhere.push(file);
-      continue;
-    }
-    try {
-      const parsed = parseWritten(path, text, file.layout);
-      modules.set(path, parsed);
-      facts.set(path, writtenFacts(parsed, file.before));
-    } catch (error) {
-      if (!(error instanceof MigrationError)) throw error;
-      facts.set(path, { path, parsed: false, error: { file: error.file, line: error.line, column: error.column, reason: error.reason } });
-    }
+    facts.set(path, readWrittenFile(file, declaring.has(path) ? (tree) => modules.set(path, tree) : undefined));
   }
-  for (const read of readWritten(elsewhere)) facts.set(read.path, read);
 
   const parsed = new Map<string, Extract<WrittenFacts, { parsed: true }>>();
   for (const path of output.keys()) {

@@ -1,8 +1,7 @@
 /**
  * What the checks of the app after the run need from each file it would write, read from the new
  * text alone: whether it parses, what it imports and exports, and the declaration problems the
- * run brings into it. Plain data (no syntax trees), so that the written files of a big app can be
- * read in worker threads, and their trees dropped as soon as they are read.
+ * run brings into it. Plain data: each written file's tree is dropped as soon as it is read.
  */
 import { parseWritten, type ParsedFile, type ScriptLayout } from '../analyse/parse.js';
 import { readModuleSyntax } from '../analyse/module-syntax.js';
@@ -11,7 +10,7 @@ import type { SourceLocation } from '../types.js';
 import { findDeclarationProblems, type DeclarationProblem, type DeclarationsBefore } from './declarations.js';
 import { exportFacts, type ExportFacts } from './module-exports.js';
 
-/** A file the run would write, with what the main thread knows of it before the run. */
+/** A file the run would write, with what is known of it before the run. */
 export interface WrittenFile {
   path: string;
   text: string;
@@ -32,8 +31,8 @@ export type WrittenFacts =
   | { path: string; parsed: false; error: SourceLocation & { reason: string } }
   | { path: string; parsed: true; imports: ImportedExport[]; exports: ExportFacts; declarationProblems: DeclarationProblem[] };
 
-/** Parses a written file and reads its facts; a file that does not parse gives where and why. */
-export function readWrittenFile(file: WrittenFile): WrittenFacts {
+/** Parses a written file and reads its facts (`keepTree` gets its tree); a file that does not parse gives where and why. */
+export function readWrittenFile(file: WrittenFile, keepTree?: (parsed: ParsedFile) => void): WrittenFacts {
   let parsed: ParsedFile;
   try {
     parsed = parseWritten(file.path, file.text, file.layout);
@@ -41,12 +40,8 @@ export function readWrittenFile(file: WrittenFile): WrittenFacts {
     if (!(error instanceof MigrationError)) throw error;
     return { path: file.path, parsed: false, error: { file: error.file, line: error.line, column: error.column, reason: error.reason } };
   }
-  return writtenFacts(parsed, file.before);
-}
-
-/** The facts of a written file already parsed. */
-export function writtenFacts(parsed: ParsedFile, before: DeclarationsBefore): WrittenFacts {
-  return { path: parsed.path, parsed: true, imports: importedExports(parsed), exports: exportFacts(parsed), declarationProblems: findDeclarationProblems(parsed, before) };
+  keepTree?.(parsed);
+  return { path: parsed.path, parsed: true, imports: importedExports(parsed), exports: exportFacts(parsed), declarationProblems: findDeclarationProblems(parsed, file.before) };
 }
 
 /** Every name a file imports or re-exports by name (`import { a }`, `export { a } from`). */
@@ -66,10 +61,3 @@ export function importedExports(file: ParsedFile, syntaxOf = readModuleSyntax): 
   return found;
 }
 
-/**
- * How the written files are read: in this thread by default; the CLI hands in worker threads for a
- * big app. Must give the facts in the order of `files`.
- */
-export type ReadWrittenFiles = (files: WrittenFile[]) => WrittenFacts[];
-
-export const readInThisThread: ReadWrittenFiles = (files) => files.map(readWrittenFile);
