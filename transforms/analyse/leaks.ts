@@ -52,11 +52,10 @@ interface ComponentText {
   imports: TextImport[];
   /** What each import's source resolves to (null: nothing of the app), once needed. */
   targets: Array<string | null>;
-  /** Where each word of the instance script is, and the words of its other script, once needed. */
-  scriptWords?: Map<string, number[]>;
-  otherScriptWords?: Set<string>;
-  /** Where each word of its markup (the scripts blanked) is, and its browser-only places (null: unclear), once needed. */
-  markup?: { words: Map<string, number[]>; places: Array<[number, number]> | null };
+  /** The words of its scripts, the instance script's imports left out, once needed. */
+  scriptWords?: Set<string>;
+  /** Its markup (the scripts blanked), the words in it and its browser-only places (null: unclear), once needed. */
+  markup?: { text: string; words: Set<string>; places: Array<[number, number]> | null };
 }
 
 /** A reference in a script or in markup, with the nodes from the root down to it. */
@@ -330,18 +329,14 @@ class LeakAnalysis {
         if (origin?.module === modulePath && origin.exported === exported) locals.add(name.local);
       }
     });
-    const inImport = (at: number) => imports.some((statement) => at >= statement.start && at < statement.end);
-    const scripts = (component.scriptWords ??= wordPlaces(component.code));
-    const otherScripts = (component.otherScriptWords ??= new Set(component.located.scripts.filter((script) => script !== component.instance).flatMap((script) => [...wordPlaces(text.slice(script.start, script.end)).keys()])));
-    for (const name of new Set([...locals, exported])) {
-      if (mentionsOf(scripts, name).some((at) => !inImport(at))) return undefined;
-      if (otherScripts.has(name) || otherScripts.has(`$${name}`)) return undefined;
-    }
+    // Mentioned in a script outside the instance script's imports: a parse must tell what that does.
+    const scriptWords = (component.scriptWords ??= wordSet(component.located.scripts.map((script) => (script === component.instance ? blankRanges(component.code, imports) : text.slice(script.start, script.end))).join(' ')));
+    if ([...locals, exported].some((name) => scriptWords.has(name) || scriptWords.has(`$${name}`))) return undefined;
     if (locals.size === 0) return [];
-    const markup = (component.markup ??= markupWords(blankScripts(text, component.located)));
-    const mentions = [...locals].flatMap((name) => mentionsOf(markup.words, name));
-    if (mentions.length === 0) return [];
+    const markup = (component.markup ??= markupOf(blankScripts(text, component.located)));
+    if (![...locals].some((name) => markup.words.has(name) || markup.words.has(`$${name}`))) return [];
     const places = markup.places;
+    const mentions = [...locals].flatMap((name) => [...markup.text.matchAll(mentionPattern(name))].map((mention) => mention.index));
     if (!places || !mentions.every((at) => places.some(([open, close]) => at > open && at < close))) return undefined;
     const file: ParsedFile = parsed ?? { path: importer, text, isComponent: true, scripts: [], instanceInsertAt: 0 };
     return [{ file, script: undefined, node: { type: 'Identifier', name: [...locals][0]!, start: 0, end: 0 } as Node, path: [], browserDirective: true }];
@@ -625,23 +620,21 @@ function mentionPattern(name: string): RegExp {
   return new RegExp(`(?<![\\w$])\\$?${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
 }
 
-/** Where each word (`[$\w]+`, whole) of a text starts: the mentions of every name, found in one pass. */
-function wordPlaces(text: string): Map<string, number[]> {
-  const places = new Map<string, number[]>();
-  for (const word of text.matchAll(/[$\w]+/g)) {
-    const found = places.get(word[0]);
-    if (found) found.push(word.index);
-    else places.set(word[0], [word.index]);
+/** The words (`[$\w]+`, whole) of a text: whether it mentions a name at all (`$name` is its own word). */
+const wordSet = (text: string): Set<string> => new Set(text.match(/[$\w]+/g));
+
+/** `text` with the given ranges (a script's imports) left out. */
+function blankRanges(text: string, ranges: ReadonlyArray<{ start: number; end: number }>): string {
+  let blanked = '';
+  let at = 0;
+  for (const { start, end } of ranges) {
+    blanked += `${text.slice(at, start)} `;
+    at = end;
   }
-  return places;
+  return blanked + text.slice(at);
 }
 
-const markupWords = (text: string): NonNullable<ComponentText['markup']> => ({ words: wordPlaces(text), places: browserPlaces(text) ?? null });
-
-/** Where `name` is mentioned (as `mentionPattern` finds it), from a text's word places. */
-function mentionsOf(words: Map<string, number[]>, name: string): number[] {
-  return [...(words.get(name) ?? []), ...(words.get(`$${name}`) ?? [])];
-}
+const markupOf = (text: string): NonNullable<ComponentText['markup']> => ({ text, words: wordSet(text), places: browserPlaces(text) ?? null });
 
 const isBrowserAttribute = (name: string) => /^on[a-z]/i.test(name) || /^(?:on|bind|use|transition|in|out|animate):/.test(name);
 
