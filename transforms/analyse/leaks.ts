@@ -303,11 +303,10 @@ class LeakAnalysis {
 
   /**
    * What parsing a component that names export `exported` of `modulePath` would give as its
-   * references to it, read from its text: none when its scripts
-   * mention the names it is imported under only in the import, and its markup nowhere; one browser
-   * reference when every mention in the markup is in an event handler or browser-only directive
-   * (what `markupReferences` gives for such markup). Undefined when the text does not tell: then the
-   * component is parsed.
+   * references to it, read from its text: none when its scripts mention the names it is imported
+   * under only in the import and its markup nowhere; one browser reference when every mention in
+   * the markup is in an event handler or browser-only directive (what `markupReferences` gives for
+   * such markup). Undefined when the text does not tell: then the component is parsed.
    */
   private referencesFromText(importer: string, modulePath: string, exported: string): Reference[] | undefined {
     if (!this.readComponentsAsText || !isComponentPath(importer)) return undefined;
