@@ -6,6 +6,7 @@ import { discoverProject } from '../transforms/analyse/project.js';
 import { importSpecifier, resolveImport } from '../transforms/analyse/resolve.js';
 import { isTestFile } from '../transforms/analyse/store-modules.js';
 import { detectStyle, lineColumn, unusedName } from '../transforms/text.js';
+import { formatReport, migrate } from '../transforms/index.js';
 
 describe('isTestFile', () => {
   it('knows unit tests, test folders beside the source and setup files', () => {
@@ -156,5 +157,24 @@ describe('parseWritten', () => {
     expect(writtenLayout('<script context="module">\n\texport const b = 2;\n</script>\n<script lang="ts">\n\tlet a = 1;\n</script>\n\n<p>{a</p>\n', before)).toBeUndefined();
     expect(() => reparse('<script context="module">\n\texport const b = 2;\n</script>\n<script lang="ts">\n\tlet a = 1;\n</script>\n\n<p>{a</p>\n')).toThrow(/cannot parse/);
     expect(() => reparse('<script context="module">\n\texport const b = 2;\n</script>\n<script lang="ts">\n\tlet a = 1;</script><script>\n</script>\n\n<p>{a}</p>\n')).toThrow(/cannot parse/);
+  });
+});
+
+describe('formatReport', () => {
+  it('names a module by what it hands out, and leaves out the parentheses when it exports none of its state', () => {
+    const { report } = migrate(
+      {
+        'package.json': JSON.stringify({ devDependencies: { '@sveltejs/kit': '^2.0.0', svelte: '^5.40.0' } }),
+        'svelte.config.js': 'export default { kit: {} };\n',
+        'src/routes/+layout.svelte': "<script>\n\timport Output from '$lib/Output.svelte';\n\tlet { children } = $props();\n</script>\n\n<Output />\n{@render children()}\n",
+        'src/lib/Output.svelte': '<script module>\n\tlet initial = $state(0);\n</script>\n\n<p>{initial}</p>\n',
+        'src/lib/cart.ts': "import { writable } from 'svelte/store';\nexport const cart = writable<string[]>([]);\n",
+        'src/routes/+page.svelte': "<script>\n\timport { cart } from '$lib/cart';\n</script>\n\n<button onclick={() => cart.set([])}>{$cart.length}</button>\n",
+      },
+      { complete: true },
+    );
+    const lines = formatReport(report).split('\n');
+    expect(lines).toContain('blocked   src/lib/Output.svelte');
+    expect(lines).toContain('migrated  src/lib/cart.ts (cart)');
   });
 });

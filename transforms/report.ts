@@ -39,13 +39,15 @@ export function formatReport(report: MigrationReport): string {
     );
   }
   const stateLines = (file: string) => report.state.filter((item) => item.module === file).map((item) => `    ${item.name}: ${describeState(item)}`);
-  for (const module of migrated) lines.push(`migrated  ${module.file} (${module.stateful.join(', ')})`, ...stateLines(module.file));
+  // The names a module hands out; state it does not export is named in its state lines.
+  const named = (module: StoreModuleReport) => `${module.file}${module.stateful.length > 0 ? ` (${module.stateful.join(', ')})` : ''}`;
+  for (const module of migrated) lines.push(`migrated  ${named(module)}`, ...stateLines(module.file));
   for (const module of blocked) {
-    lines.push(`blocked   ${module.file} (${module.stateful.join(', ')})`, ...stateLines(module.file));
+    lines.push(`blocked   ${named(module)}`, ...stateLines(module.file));
     for (const blocker of module.blockers) lines.push(`    ${blocker.file}:${blocker.line}:${blocker.column}: ${blocker.reason}`);
   }
   for (const module of report.storeModules.filter((candidate) => candidate.status === 'skipped')) {
-    lines.push(`skipped   ${module.file} (${module.stateful.join(', ')}): ${SKIPPED_BECAUSE[module.skipReason ?? 'constant']}`);
+    lines.push(`skipped   ${named(module)}: ${SKIPPED_BECAUSE[module.skipReason ?? 'constant']}`);
     if (module.skipReason !== 'constant') lines.push(...stateLines(module.file));
   }
   for (const need of report.outsideRootLayout) lines.push(`context   ${need.file}:${need.line}:${need.column}: ${need.reason}`);
