@@ -18,7 +18,7 @@ import { lineColumn } from '../text.js';
 import type { LeakClass, SourceLocation, StateReport, StateWrite } from '../types.js';
 import { freeReferences, patternNames, walk } from './ast.js';
 import type { StoreModule } from './find-stores.js';
-import { blankScripts, isComponentPath, isScriptPath, markupText, type ParsedFile, type Script } from './parse.js';
+import { blankRanges, blankScripts, isComponentPath, isScriptPath, markupText, type ParsedFile, type Script } from './parse.js';
 import { locateScripts, type LocatedScript, type LocatedScripts } from './script-locator.js';
 import { readImportsFromText, type ImportedName, type TextImport } from './module-syntax.js';
 import type { ServerRendering } from './server-rendering.js';
@@ -249,7 +249,7 @@ class LeakAnalysis {
   /** The words of a file's text (`[$\w]+`): whether it names something at all, without a regular expression per name. */
   private wordsOf(path: string): Set<string> {
     let found = this.words.get(path);
-    if (!found) this.words.set(path, (found = new Set((this.index.files.get(path) ?? '').match(/[$\w]+/g))));
+    if (!found) this.words.set(path, (found = wordSet(this.index.files.get(path) ?? '')));
     return found;
   }
 
@@ -259,7 +259,7 @@ class LeakAnalysis {
     let markup = this.markupTexts.get(file);
     if (!markup) {
       const text = markupText(file);
-      this.markupTexts.set(file, (markup = { text, words: new Set(text.match(/[$\w]+/g) ?? []) }));
+      this.markupTexts.set(file, (markup = { text, words: wordSet(text) }));
     }
     if (![...names].some((name) => markup.words.has(name) || markup.words.has(`$${name}`))) return [];
     if (wanted !== 'all' && ![...names].some((name) => mayWrite(markup.text, name, wanted.handed))) return [];
@@ -334,9 +334,7 @@ class LeakAnalysis {
     if (locals.size === 0) return [];
     const markup = (component.markup ??= markupOf(blankScripts(text, component.located)));
     if (![...locals].some((name) => markup.words.has(name) || markup.words.has(`$${name}`))) return [];
-    const places = markup.places;
-    const mentions = [...locals].flatMap((name) => [...markup.text.matchAll(mentionPattern(name))].map((mention) => mention.index));
-    if (!places || !mentions.every((at) => places.some(([open, close]) => at > open && at < close))) return undefined;
+    if (!mentionedOnlyInBrowserPlaces(markup.text, locals, markup.places)) return undefined;
     const file: ParsedFile = parsed ?? { path: importer, text, isComponent: true, scripts: [], instanceInsertAt: 0 };
     return [{ file, script: undefined, node: { type: 'Identifier', name: [...locals][0]!, start: 0, end: 0 } as Node, path: [], browserDirective: true }];
   }
@@ -480,6 +478,15 @@ class LeakAnalysis {
 
   /** Whether a component's rest props (`let { a, ...rest } = $props()`, Svelte 4's `$$restProps`) are used only spread onto elements. */
   private restSpreadOnlyOnElements(child: ParsedFile, instance: Script): boolean {
+    let known = this.restSpreads.get(child.path);
+    if (known === undefined) this.restSpreads.set(child.path, (known = this.findRestSpreadOnlyOnElements(child, instance)));
+    return known;
+  }
+
+  /** Asked for every use of a component with an event prop it does not name: its markup is parsed once. */
+  private readonly restSpreads = new Map<string, boolean>();
+
+  private findRestSpreadOnlyOnElements(child: ParsedFile, instance: Script): boolean {
     const rest = restPropsLocal(instance);
     const names = rest ? [rest] : ['$$restProps', '$$props'];
     const byName = this.scriptIndex(child, instance);
@@ -603,8 +610,7 @@ function mayWrite(markup: string, name: string, handed: ReadonlySet<string> = ne
  * counterpart of `walkMarkup`'s browser places. False as soon as anything is unclear (a mention
  * anywhere else, a tag it cannot read to its end): then Svelte's parser decides.
  */
-export function mentionedOnlyInBrowserPlaces(markup: string, names: Iterable<string>): boolean {
-  const places = browserPlaces(markup);
+export function mentionedOnlyInBrowserPlaces(markup: string, names: Iterable<string>, places = browserPlaces(markup) ?? null): boolean {
   if (!places) return false;
   for (const name of names) {
     for (const mention of markup.matchAll(mentionPattern(name))) {
@@ -621,17 +627,6 @@ function mentionPattern(name: string): RegExp {
 
 /** The words (`[$\w]+`, whole) of a text: whether it mentions a name at all (`$name` is its own word). */
 const wordSet = (text: string): Set<string> => new Set(text.match(/[$\w]+/g));
-
-/** `text` with the given ranges (a script's imports) left out. */
-function blankRanges(text: string, ranges: ReadonlyArray<{ start: number; end: number }>): string {
-  let blanked = '';
-  let at = 0;
-  for (const { start, end } of ranges) {
-    blanked += `${text.slice(at, start)} `;
-    at = end;
-  }
-  return blanked + text.slice(at);
-}
 
 const markupOf = (text: string): NonNullable<ComponentText['markup']> => ({ text, words: wordSet(text), places: browserPlaces(text) ?? null });
 

@@ -122,13 +122,18 @@ function sortModuleFirst(scripts: Script[]): Script[] {
 
 /** A component's text with its scripts' code blanked (line breaks kept): its markup, at the same offsets. */
 export function markupText(file: ParsedFile): string {
-  let text = '';
+  return blankRanges(file.text, [...file.scripts].sort((a, b) => a.offset - b.offset).map((script) => ({ start: script.offset, end: script.offset + script.code.length })));
+}
+
+/** `text` with each range's characters as spaces (line breaks kept), at the same offsets; ranges in order. */
+export function blankRanges(text: string, ranges: ReadonlyArray<{ start: number; end: number }>): string {
+  let blanked = '';
   let at = 0;
-  for (const script of [...file.scripts].sort((a, b) => a.offset - b.offset)) {
-    text += file.text.slice(at, script.offset) + script.code.replace(/[^\r\n]/g, ' ');
-    at = script.offset + script.code.length;
+  for (const { start, end } of ranges) {
+    blanked += text.slice(at, start) + text.slice(start, end).replace(/[^\r\n]/g, ' ');
+    at = end;
   }
-  return text + file.text.slice(at);
+  return blanked + text.slice(at);
 }
 
 /**
@@ -223,14 +228,7 @@ function withoutStyleContent(text: string): string {
 
 /** The located scripts' code as spaces (line breaks kept), at the same offsets: the markup, as `markupText` gives it. */
 export function blankScripts(text: string, located: LocatedScripts | undefined): string {
-  if (!located || located.scripts.length === 0) return text;
-  let blanked = '';
-  let at = 0;
-  for (const { start, end } of located.scripts) {
-    blanked += text.slice(at, start) + text.slice(start, end).replace(/[^\r\n]/g, ' ');
-    at = end;
-  }
-  return blanked + text.slice(at);
+  return located ? blankRanges(text, located.scripts) : text;
 }
 
 interface ScriptAttribute {
