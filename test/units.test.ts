@@ -177,4 +177,28 @@ describe('formatReport', () => {
     expect(lines).toContain('blocked   src/lib/Output.svelte');
     expect(lines).toContain('migrated  src/lib/cart.ts (cart)');
   });
+
+  it('says where latent state is written: in the browser, by startup code, or both', () => {
+    const { report } = migrate(
+      {
+        'package.json': JSON.stringify({ devDependencies: { '@sveltejs/kit': '^2.0.0', svelte: '^5.40.0' } }),
+        'svelte.config.js': 'export default { kit: {} };\n',
+        'src/lib/state.ts': [
+          "import { writable } from 'svelte/store';",
+          'export const clicked = writable(0);',
+          'export const booted = writable(false);',
+          'booted.set(true);',
+          'export const both = writable(0);',
+          'both.set(1);',
+          '',
+        ].join('\n'),
+        'src/routes/+page.svelte': "<script>\n\timport { clicked, booted, both } from '$lib/state';\n</script>\n\n<button onclick={() => { clicked.set(1); both.set(2); }}>{$booted}</button>\n",
+      },
+      { complete: true },
+    );
+    const lines = formatReport(report).split('\n');
+    expect(lines).toContain('    clicked: latent: written only in the browser');
+    expect(lines).toContain('    booted: latent: written only by code run or set up at startup');
+    expect(lines).toContain('    both: latent: written only in the browser and by code run or set up at startup');
+  });
 });

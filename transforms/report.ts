@@ -86,5 +86,8 @@ export function describeState(item: StateReport): string {
     return `leaks: written on the server at ${server.map((write) => at(write) + (write.via ? ` (reached from ${at(write.via)})` : '')).join(', ')}`;
   }
   if (item.writes.length === 0) return `latent: derived from ${(item.derivedFrom ?? []).join(', ')}, which is written only in the browser`;
-  return item.writes.every((write) => write.runs === 'startup') ? 'latent: written only once, at startup' : 'latent: written only in the browser';
+  // Startup code runs once, when the module loads; what it sets up (a listener, a timer) may write later.
+  const atStartup = item.writes.some((write) => write.runs === 'startup');
+  const inBrowser = item.writes.some((write) => write.runs === 'browser');
+  return `latent: written only ${[inBrowser && 'in the browser', atStartup && 'by code run or set up at startup'].filter(Boolean).join(' and ')}`;
 }

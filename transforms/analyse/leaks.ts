@@ -20,9 +20,10 @@ import { freeReferences, patternNames, walk } from './ast.js';
 import type { StoreModule } from './find-stores.js';
 import { blankRanges, blankScripts, isComponentPath, isScriptPath, markupText, type ParsedFile, type Script } from './parse.js';
 import { locateScripts, type LocatedScript, type LocatedScripts } from './script-locator.js';
-import { readImportsFromText, type ImportedName, type TextImport } from './module-syntax.js';
+import { readImportsFromText, type ImportedName, type ModuleSyntax, type TextImport } from './module-syntax.js';
 import type { ServerRendering } from './server-rendering.js';
 import type { SourceIndex } from './source-index.js';
+import { unwrapTypeCast } from './store-calls.js';
 import { isTestFile, isToolingFile } from './store-modules.js';
 
 /** Where a piece of code runs, or the function whose callers decide it. */
@@ -170,15 +171,38 @@ class LeakAnalysis {
     if (instance) references.push(...this.scriptReferences(file, instance, new Set([local]), writes));
     for (const exported of exports) references.push(...this.importedReferences(file.path, exported, writes));
     const found: StateWrite[] = [];
-    for (const reference of references) {
-      if (!isWrite(reference, methods, handed)) continue;
-      const context = this.resolve(this.contextOf(reference));
+    const add = (reference: Pick<Reference, 'file' | 'script' | 'node'>, where: Context) => {
+      const context = this.resolve(where);
       const at = { file: reference.file.path, ...lineColumn(reference.file.text, this.offsetOf(reference)) };
       if (context.runs === 'server') found.push({ ...at, runs: 'server', ...(samePlace(context.at, at) ? {} : { via: context.at }) });
       else if (context.runs === 'startup') found.push({ ...at, runs: 'startup' });
       else found.push({ ...at, runs: 'browser' });
+    };
+    for (const reference of references) if (isWrite(reference, methods, handed)) add(reference, this.contextOf(reference));
+    for (const write of ownWrites(this.index.syntax(script), script, local, (name) => this.importedFunction(file, script, name))) {
+      // A start function runs when the store gets its first subscriber: where the store is used.
+      const runs: Context = write.runs === 'subscribed' ? { runs: 'deferred', fn: { file, script, locals: [local] } } : { runs: write.runs };
+      add({ file: write.in?.file ?? file, script: write.in?.script ?? script, node: write.node }, runs);
     }
     return found.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+  }
+
+  /** The function a script imports as `local` from another module of the app (`import { createClock } from '$lib/stores'`), through re-exports. */
+  private importedFunction(file: ParsedFile, script: Script, local: string): FactoryCode | undefined {
+    for (const statement of this.index.syntax(script).imports) {
+      const name = statement.names.find((candidate) => candidate.local === local && !candidate.typeOnly && candidate.imported !== '*');
+      if (!name) continue;
+      const target = this.index.resolve(statement.source, file.path);
+      const origin = target ? this.index.resolveExport(target, name.imported) : undefined;
+      const originFile = origin ? this.index.get(origin.module) : undefined;
+      const originScript = originFile?.scripts.find((candidate) => candidate.kind !== 'instance');
+      if (!origin || !originFile || !originScript) return undefined;
+      const syntax = this.index.syntax(originScript);
+      const originLocal = syntax.localExports.get(origin.exported);
+      const fn = originLocal ? declaredValue(originScript, originLocal) : undefined;
+      return fn && isFunction(fn) ? { file: originFile, script: originScript, syntax, fn } : undefined;
+    }
+    return undefined;
   }
 
   /** For a `derived(…)` / `$derived(…)` store: the module state and imported state its value reads. */
@@ -419,7 +443,7 @@ class LeakAnalysis {
     return importers;
   }
 
-  private offsetOf(reference: Reference): number {
+  private offsetOf(reference: Pick<Reference, 'script' | 'node'>): number {
     return (reference.script?.offset ?? 0) + reference.node.start!;
   }
 
@@ -730,6 +754,169 @@ const isFunction = (node: Node): boolean =>
 
 /** Wrappers that leave an expression what it is: `x!`, `(x)`, `x as T`, `x?.y`. */
 const TRANSPARENT = new Set(['TSNonNullExpression', 'ParenthesizedExpression', 'TSAsExpression', 'TSSatisfiesExpression', 'TSTypeAssertion', 'ChainExpression']);
+
+/** A function of the app and the module it is declared in. */
+interface FactoryCode {
+  file: ParsedFile;
+  script: Script;
+  syntax: ModuleSyntax;
+  fn: Node;
+}
+
+/** A write a store's own code makes; `in` when that code is another module's (an imported factory). */
+interface OwnWrite {
+  node: Node;
+  runs: 'subscribed' | 'startup' | 'browser';
+  in?: { file: ParsedFile; script: Script };
+}
+
+/**
+ * The writes a store's own code makes, which no use of it shows: its start function
+ * (`readable(x, (set) => …)`, run when it gets its first subscriber) and the factory it is made by
+ * (`createClock()`, of its module or imported: its code outside the methods it returns runs once,
+ * when the module is imported, callbacks it registers included). Writes under a browser-only
+ * place run in the browser.
+ */
+function ownWrites(syntax: ModuleSyntax, script: Script, local: string, importedFunction: (local: string) => FactoryCode | undefined): OwnWrite[] {
+  const init = declaredValue(script, local);
+  if (init?.type !== 'CallExpression') return [];
+  const found = startFunctionWrites(init, [], storeCreatorNames(syntax));
+  const callee = init.callee.type === 'Identifier' ? init.callee.name : undefined;
+  const own = callee ? declaredValue(script, callee) : undefined;
+  if (own && isFunction(own)) return [...found, ...factoryWrites(own, storeCreatorNames(syntax))];
+  const imported = callee ? importedFunction(callee) : undefined;
+  if (!imported) return found;
+  const at = { file: imported.file, script: imported.script };
+  return [...found, ...factoryWrites(imported.fn, storeCreatorNames(imported.syntax)).map((write) => ({ ...write, in: at }))];
+}
+
+/** What a top-level declaration of a script gives `name`: a variable's value, or the function declared. */
+function declaredValue(script: Script, name: string): Node | undefined {
+  for (const statement of script.ast.program.body) {
+    const declaration = statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration' ? statement.declaration : statement;
+    if (declaration?.type === 'VariableDeclaration') {
+      for (const declarator of declaration.declarations) if (declarator.id.type === 'Identifier' && declarator.id.name === name && declarator.init) return unwrapTypeCast(declarator.init);
+    }
+    if (declaration?.type === 'FunctionDeclaration' && declaration.id?.name === name) return declaration;
+  }
+  return undefined;
+}
+
+/** The `set`/`update` calls of a start function (`readable(x, (set) => …)`): they run when the store gets its first subscriber. */
+function startFunctionWrites(call: Node, above: Node[], creators: Map<string, string>): OwnWrite[] {
+  if (call.type !== 'CallExpression' || !isStoreCreator(call.callee, creators, ['writable', 'readable'])) return [];
+  const start = call.arguments[1];
+  if (!start || !isFunction(start)) return [];
+  const setters = new Set((start as unknown as { params: Node[] }).params.slice(0, 2).flatMap((param) => (param.type === 'Identifier' ? [param.name] : [])));
+  const found: OwnWrite[] = [];
+  walkWithPath(start, (node, path) => {
+    if (node.type !== 'Identifier' || !setters.has(node.name) || !isCalledOrHanded(node, path.at(-1))) return;
+    found.push({ node, runs: underBrowserOnlyPlace([...above, call, ...path, node]) ? 'browser' : 'subscribed' });
+  });
+  return found;
+}
+
+/**
+ * The writes a store factory makes to the state it binds (`const { subscribe, set } = writable(0)`,
+ * `let count = $state(0)`) outside the methods it returns, which write where they are called:
+ * run when the factory runs (at startup, for module-level state), or by what it sets up then.
+ * Stores it makes with a start function write when subscribed.
+ */
+function factoryWrites(factory: Node, creators: Map<string, string>): OwnWrite[] {
+  const factoryBody = (factory as unknown as { body: Node }).body;
+  const inner = new Set<string>();
+  const innerSetters = new Set<string>();
+  if (factoryBody.type === 'BlockStatement') {
+    for (const statement of factoryBody.body) {
+      if (statement.type !== 'VariableDeclaration') continue;
+      for (const declarator of statement.declarations) {
+        const value = declarator.init && unwrapTypeCast(declarator.init);
+        if (value?.type !== 'CallExpression' || !(isStoreCreator(value.callee, creators, ['writable', 'readable']) || calleeName(value.callee) === '$state' || calleeName(value.callee) === '$state.raw')) continue;
+        if (declarator.id.type === 'Identifier') inner.add(declarator.id.name);
+        else if (declarator.id.type === 'ObjectPattern') {
+          for (const property of declarator.id.properties) {
+            if (property.type === 'ObjectProperty' && property.key.type === 'Identifier' && (property.key.name === 'set' || property.key.name === 'update') && property.value.type === 'Identifier') innerSetters.add(property.value.name);
+          }
+        }
+      }
+    }
+  }
+  const returned = new Set<Node>(factoryBody.type === 'BlockStatement' ? factoryBody.body.flatMap((statement) => (statement.type === 'ReturnStatement' && statement.argument ? [statement.argument] : [])) : [factoryBody]);
+  const returnedOnly = methodsOnlyReturned(factoryBody, returned);
+  const found: OwnWrite[] = [];
+  walkWithPath(factory, (node, path) => {
+    if (node.type === 'CallExpression') found.push(...startFunctionWrites(node, path, creators));
+    if (node.type !== 'Identifier' || !isReferenceTo(node, path.at(-1))) return;
+    const writes = (innerSetters.has(node.name) && isCalledOrHanded(node, path.at(-1))) || (inner.has(node.name) && isWrite({ node, path }));
+    if (!writes) return;
+    const chain = [...path, node];
+    // A method the factory returns writes where it is called: its uses show that.
+    const outerFunction = chain.slice(chain.indexOf(factoryBody) + 1).find(isFunction);
+    if (outerFunction && (returnedOnly.has(outerFunction) || chain.slice(0, chain.indexOf(outerFunction)).some((ancestor) => returned.has(ancestor)))) return;
+    found.push({ node, runs: underBrowserOnlyPlace(chain) ? 'browser' : 'startup' });
+  });
+  return found;
+}
+
+/** Local names under which `svelte/store`'s creators are imported, and namespaces of it (`store.writable`). */
+function storeCreatorNames(syntax: ModuleSyntax): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const statement of syntax.imports) {
+    if (statement.source !== 'svelte/store') continue;
+    for (const name of statement.names) if (!name.typeOnly) names.set(name.local, name.imported === '*' ? '*' : name.imported);
+  }
+  return names;
+}
+
+function isStoreCreator(callee: Node, creators: Map<string, string>, kinds: string[]): boolean {
+  if (callee.type === 'Identifier') return kinds.includes(creators.get(callee.name) ?? '');
+  return callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && creators.get(callee.object.name) === '*' && callee.property.type === 'Identifier' && kinds.includes(callee.property.name);
+}
+
+/** `set(v)`, or `set` handed to a call (`.then(set)`). */
+function isCalledOrHanded(node: Node, parent: Node | undefined): boolean {
+  return (parent?.type === 'CallExpression' || parent?.type === 'OptionalCallExpression') && (parent.callee === node || parent.arguments.includes(node as never));
+}
+
+/** An identifier that names a binding, not a property key (`a.set`, `{ set: … }`). */
+function isReferenceTo(node: Node, parent: Node | undefined): boolean {
+  if (!parent) return true;
+  if ((parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.property === node) return parent.computed;
+  if ((parent.type === 'ObjectProperty' || parent.type === 'ObjectMethod') && parent.key === node) return parent.computed;
+  return !(parent.type === 'VariableDeclarator' && parent.id === node);
+}
+
+/**
+ * Functions a factory declares by name (`function increment() {…}`, `const reset = () => …`) whose
+ * every mention is in what it returns: its methods, which write where they are called.
+ */
+function methodsOnlyReturned(factoryBody: Node, returned: Set<Node>): Set<Node> {
+  const methods = new Set<Node>();
+  if (factoryBody.type !== 'BlockStatement') return methods;
+  for (const statement of factoryBody.body) {
+    const named: Array<[string, Node]> = [];
+    if (statement.type === 'FunctionDeclaration' && statement.id) named.push([statement.id.name, statement]);
+    if (statement.type === 'VariableDeclaration') {
+      for (const declarator of statement.declarations) if (declarator.id.type === 'Identifier' && declarator.init && isFunction(declarator.init)) named.push([declarator.id.name, declarator.init]);
+    }
+    for (const [name, fn] of named) {
+      let inReturn = false;
+      let elsewhere = false;
+      walkWithPath(factoryBody, (node, path) => {
+        if (node.type !== 'Identifier' || node.name !== name || !isReferenceTo(node, path.at(-1)) || path.at(-1) === statement) return;
+        if (path.some((ancestor) => returned.has(ancestor))) inReturn = true;
+        else elsewhere = true;
+      });
+      if (inReturn && !elsewhere) methods.add(fn);
+    }
+  }
+  return methods;
+}
+
+function underBrowserOnlyPlace(chain: Node[]): boolean {
+  for (let i = chain.length - 1; i > 0; i--) if (isBrowserOnlyPlace(chain[i - 1]!, chain[i]!)) return true;
+  return false;
+}
 
 /**
  * Whether a reference writes what it names: assigns it or a property of it (`$cart = …`,
