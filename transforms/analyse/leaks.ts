@@ -808,12 +808,37 @@ function startFunctionWrites(call: Node, above: Node[], creators: Map<string, st
   const start = call.arguments[1];
   if (!start || !isFunction(start)) return [];
   const setters = new Set((start as unknown as { params: Node[] }).params.slice(0, 2).flatMap((param) => (param.type === 'Identifier' ? [param.name] : [])));
+  // `if (!browser) return set(false)`: a value that no request decides is the same for every request.
+  const sameEveryTime = (node: Node, path: Node[]) => {
+    const call = path.at(-1);
+    if (call?.type !== 'CallExpression' || call.callee !== node || call.arguments.length > 1 || !isLiteralValue(call.arguments[0])) return false;
+    return !path.slice(path.indexOf(start) + 1).some(isFunction) && decidedByEnvironmentOnly(start);
+  };
   const found: OwnWrite[] = [];
   walkWithPath(start, (node, path) => {
-    if (node.type !== 'Identifier' || !setters.has(node.name) || !isCalledOrHanded(node, path.at(-1))) return;
+    if (node.type !== 'Identifier' || !setters.has(node.name) || !isCalledOrHanded(node, path.at(-1)) || sameEveryTime(node, path)) return;
     found.push({ node, runs: underBrowserOnlyPlace([...above, call, ...path, node]) ? 'browser' : 'subscribed' });
   });
   return found;
+}
+
+/** `false`, `0`, `'dark'`, `null`, `undefined`, nothing: a value with nothing of a request in it. */
+function isLiteralValue(node: Node | undefined): boolean {
+  if (!node) return true;
+  if (node.type === 'UnaryExpression' && node.operator === '-') return node.argument.type === 'NumericLiteral';
+  if (node.type === 'TemplateLiteral') return node.expressions.length === 0;
+  return node.type === 'BooleanLiteral' || node.type === 'NumericLiteral' || node.type === 'StringLiteral' || node.type === 'NullLiteral' || (node.type === 'Identifier' && node.name === 'undefined');
+}
+
+/** Whether the only branches of a function's own code (its nested functions aside) are `browser` guards: what it does, it does for every request. */
+function decidedByEnvironmentOnly(fn: Node): boolean {
+  let decided = true;
+  walkWithPath((fn as unknown as { body: Node }).body, (node, path) => {
+    if (!decided || path.some(isFunction) || isFunction(node)) return;
+    if (node.type === 'IfStatement' || node.type === 'ConditionalExpression') decided = guardsBrowser(node.test) || guardsServer(node.test);
+    else if (node.type === 'LogicalExpression' || node.type === 'SwitchStatement' || node.type === 'TryStatement' || /^(?:For|ForIn|ForOf|While|DoWhile)Statement$/.test(node.type)) decided = false;
+  });
+  return decided;
 }
 
 /**
@@ -887,30 +912,40 @@ function isReferenceTo(node: Node, parent: Node | undefined): boolean {
 }
 
 /**
- * Functions a factory declares by name (`function increment() {…}`, `const reset = () => …`) whose
- * every mention is in what it returns: its methods, which write where they are called.
+ * Functions a factory declares by name (`function increment() {…}`, `const reset = () => …`) that
+ * run only when a method it returns is called: every mention is in what it returns, or in another
+ * such function. A mention elsewhere (`source.on('change', reset)`, a call in its own code) makes
+ * it run when the factory does.
  */
 function methodsOnlyReturned(factoryBody: Node, returned: Set<Node>): Set<Node> {
-  const methods = new Set<Node>();
-  if (factoryBody.type !== 'BlockStatement') return methods;
+  if (factoryBody.type !== 'BlockStatement') return new Set();
+  const named = new Map<string, Node>();
   for (const statement of factoryBody.body) {
-    const named: Array<[string, Node]> = [];
-    if (statement.type === 'FunctionDeclaration' && statement.id) named.push([statement.id.name, statement]);
+    if (statement.type === 'FunctionDeclaration' && statement.id) named.set(statement.id.name, statement);
     if (statement.type === 'VariableDeclaration') {
-      for (const declarator of statement.declarations) if (declarator.id.type === 'Identifier' && declarator.init && isFunction(declarator.init)) named.push([declarator.id.name, declarator.init]);
-    }
-    for (const [name, fn] of named) {
-      let inReturn = false;
-      let elsewhere = false;
-      walkWithPath(factoryBody, (node, path) => {
-        if (node.type !== 'Identifier' || node.name !== name || !isReferenceTo(node, path.at(-1)) || path.at(-1) === statement) return;
-        if (path.some((ancestor) => returned.has(ancestor))) inReturn = true;
-        else elsewhere = true;
-      });
-      if (inReturn && !elsewhere) methods.add(fn);
+      for (const declarator of statement.declarations) if (declarator.id.type === 'Identifier' && declarator.init && isFunction(declarator.init)) named.set(declarator.id.name, declarator.init);
     }
   }
-  return methods;
+  // For each named function: the functions whose own call it depends on, or `runs` for a mention that runs with the factory.
+  const calledFrom = new Map<Node, Set<Node | 'runs'>>([...named.values()].map((fn) => [fn, new Set()]));
+  walkWithPath(factoryBody, (node, path) => {
+    const fn = node.type === 'Identifier' ? named.get(node.name) : undefined;
+    if (!fn || !isReferenceTo(node, path.at(-1)) || path.at(-1) === fn) return;
+    if (path.some((ancestor) => returned.has(ancestor))) return;
+    const outer = path.slice(path.indexOf(factoryBody) + 1).find(isFunction);
+    calledFrom.get(fn)!.add(outer && calledFrom.has(outer) ? outer : 'runs');
+  });
+  const runs = new Set<Node>();
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [fn, from] of calledFrom) {
+      if (!runs.has(fn) && [...from].some((caller) => caller === 'runs' || runs.has(caller))) {
+        runs.add(fn);
+        grew = true;
+      }
+    }
+  }
+  return new Set([...named.values()].filter((fn) => !runs.has(fn)));
 }
 
 function underBrowserOnlyPlace(chain: Node[]): boolean {
