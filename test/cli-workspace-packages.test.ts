@@ -174,6 +174,31 @@ describe('workspace packages shared by several apps', () => {
   });
 });
 
+describe("a package whose module the app reaches only through the package's own components", () => {
+  it("imports the module's init from a subpath its exports list, through the barrel there", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ssc-packages-'));
+    temps.push(root);
+    writeTree(root, {
+      'package.json': JSON.stringify({ private: true, workspaces: ['apps/*', 'packages/*'] }),
+      'packages/kit/package.json': JSON.stringify({ name: '@acme/kit', type: 'module', exports: { '.': { svelte: './src/index.ts' }, './stores': { default: './src/stores/index.ts' } }, peerDependencies: { svelte: '^5.0.0' } }),
+      'packages/kit/src/index.ts': "export { default as Nav } from './Nav.svelte';\n",
+      'packages/kit/src/Nav.svelte': "<script lang=\"ts\">\n\timport { open } from './stores/nav';\n</script>\n\n<button onclick={() => open.update((value) => !value)}>{$open ? 'close' : 'menu'}</button>\n",
+      'packages/kit/src/stores/index.ts': "export { open } from './nav';\n",
+      'packages/kit/src/stores/nav.ts': "import { writable } from 'svelte/store';\n\nexport const open = writable(false);\n",
+      ...appFiles('site', "<script lang=\"ts\">\n\timport { Nav } from '@acme/kit';\n</script>\n\n<Nav />\n"),
+      'apps/site/package.json': JSON.stringify({ name: 'site', private: true, dependencies: { '@acme/kit': 'workspace:*' }, devDependencies: { svelte: '^5.0.0', '@sveltejs/kit': '^2.0.0' } }),
+      'apps/site/src/routes/+layout.svelte': "<script lang=\"ts\">\n\tlet { children } = $props();\n</script>\n\n{@render children()}\n",
+    });
+    commitAll(root);
+    const run = runCli([root]);
+    expect(run.status, run.stderr).toBe(0);
+    const tree = await readTree(root);
+    expect(tree.get('apps/site/src/routes/+layout.svelte')).toContain("import { initNavContext } from '@acme/kit/stores';");
+    expect(tree.get('packages/kit/src/stores/index.ts')).toBe("export { initNavContext, getNavContext } from './nav';\n");
+    expect(tree.get('packages/kit/src/Nav.svelte')).toContain('const { open } = getNavContext();');
+  });
+});
+
 describe('counting and reach in a monorepo', () => {
   it('sums the apps with each store module and file once: the shared package is in both reports', () => {
     const root = workspace();

@@ -107,12 +107,16 @@ function conditionTarget(value: ExportsValue): string | undefined {
 
 /**
  * The bare specifiers that could name `path` from outside its package, most public first: the
- * package itself, then subpaths with and without `src/` and extension. The caller keeps the first
- * that really resolves to `path`.
+ * package itself, then subpaths with and without `src/` and extension, then the other subpaths its
+ * `exports` lists (`@sveltejs/site-kit/stores`, a barrel that re-exports it). The caller keeps the
+ * first that really leads to `path`.
  */
 export function candidateSpecifiers(path: string, pkg: PackageInfo): string[] {
   const inside = path.slice(pkg.dir.length + 1);
   const withoutExtension = inside.replace(/\.svelte\.[jt]s$/, '.svelte').replace(/(?<!\.svelte)\.[cm]?[jt]s$/, '');
   const forms = [withoutExtension, withoutExtension.replace(/^src\//, ''), inside, `${withoutExtension}.js`, withoutExtension.replace(/^src\//, '') + '.js'];
-  return [pkg.name, ...new Set(forms.flatMap((form) => [form, form.replace(/\/index$/, '')]).map((form) => `${pkg.name}/${form}`))];
+  const { exports } = pkg.manifest;
+  const exported = exports !== null && typeof exports === 'object' && !Array.isArray(exports) ? Object.keys(exports).filter((key) => key.startsWith('./') && !key.includes('*')) : [];
+  const subpaths = [...forms.flatMap((form) => [form, form.replace(/\/index$/, '')]), ...exported.map((key) => key.slice(2))];
+  return [pkg.name, ...new Set(subpaths.map((subpath) => `${pkg.name}/${subpath}`))];
 }
