@@ -85,7 +85,7 @@ export function indentationAt(text: string, offset: number): string {
 }
 
 /** A name not yet used as a word anywhere in `texts`: `base`, else `base2`, `base3`, … */
-export function unusedName(base: string, texts: readonly string[], taken: ReadonlySet<string> = new Set()): string {
+export function unusedName(base: string, texts: readonly string[], taken: Pick<ReadonlySet<string>, 'has'> = new Set()): string {
   const isUsed = (name: string) =>
     taken.has(name) || texts.some((text) => new RegExp(`(?<![\\w$])${escapeRegExp(name)}(?![\\w$])`).test(text));
   if (!isUsed(base)) return base;

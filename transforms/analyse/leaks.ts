@@ -268,14 +268,6 @@ class LeakAnalysis {
     return byName;
   }
 
-  private readonly words = new Map<string, Set<string>>();
-
-  /** The words of a file's text (`[$\w]+`): whether it names something at all, without a regular expression per name. */
-  private wordsOf(path: string): Set<string> {
-    let found = this.words.get(path);
-    if (!found) this.words.set(path, (found = wordSet(this.index.files.get(path) ?? '')));
-    return found;
-  }
 
   private markupReferences(file: ParsedFile, names: ReadonlySet<string>, wanted: Wanted): Reference[] {
     // Cheap text checks first: Svelte's parser runs only for markup that mentions one of the names
@@ -309,7 +301,7 @@ class LeakAnalysis {
   private importedReferences(modulePath: string, exported: string, wanted: Wanted = 'all', only?: string): Reference[] {
     const references: Reference[] = [];
     for (const importer of only ? [only] : this.importersOf(modulePath)) {
-      if (!this.wordsOf(importer).has(exported) && exported !== 'default') continue;
+      if (exported !== 'default' && !mentionsWord(this.index.files.get(importer) ?? '', exported)) continue;
       if (wanted !== 'all' && !mayWriteExport(this.index.files.get(importer) ?? '', exported, wanted.handed)) continue;
       const fromText = wanted === 'all' && exported !== 'default' ? this.referencesFromText(importer, modulePath, exported) : undefined;
       if (fromText) {
@@ -651,6 +643,16 @@ function mentionPattern(name: string): RegExp {
 
 /** The words (`[$\w]+`, whole) of a text: whether it mentions a name at all (`$name` is its own word). */
 const wordSet = (text: string): Set<string> => new Set(text.match(/[$\w]+/g));
+
+const isWordCharacter = (code: number) => (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 36;
+
+/** Whether `text` has `word` as a whole word (`[$\w]+`): a search, with nothing built per file. */
+function mentionsWord(text: string, word: string): boolean {
+  for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + 1)) {
+    if (!isWordCharacter(text.charCodeAt(at - 1)) && !isWordCharacter(text.charCodeAt(at + word.length))) return true;
+  }
+  return false;
+}
 
 const markupOf = (text: string): NonNullable<ComponentText['markup']> => ({ text, words: wordSet(text), places: browserPlaces(text) ?? null });
 

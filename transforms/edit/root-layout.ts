@@ -49,7 +49,7 @@ export function initInRootLayout(edits: FileEdits, plans: ModulePlan[], uses: Co
 
 function initLines(
   style: CodeStyle,
-  namesInLayout: ReadonlySet<string>,
+  namesInLayout: Iterable<string>,
   plans: ModulePlan[],
   calls: ContextCall[],
   specifierOf: (plan: ModulePlan) => string,

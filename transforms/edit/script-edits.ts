@@ -20,10 +20,22 @@ export interface ScriptEditor {
 export const startOf = (editor: ScriptEditor, node: Node): number => editor.script.offset + node.start!;
 export const endOf = (editor: ScriptEditor, node: Node): number => editor.script.offset + node.end!;
 
-/** The names the file's scripts declare or use (not property names, comments or strings), plus `taken`: what a new name must avoid. */
-export function namesInUse(editor: Pick<ScriptEditor, 'scripts'>, taken: Iterable<string> = []): Set<string> {
-  return new Set([...taken, ...editor.scripts.flatMap((script) => [...identifierNames(script.ast.program)])]);
+/**
+ * The names the file's scripts declare or use (not property names, comments or strings), plus
+ * `taken`: what a new name must avoid. The scripts' trees are walked only when a name asked about
+ * is in their text at all, as most generated names are not.
+ */
+export function namesInUse(editor: Pick<ScriptEditor, 'scripts'>, taken: Iterable<string> = []): NamesInUse {
+  const given = new Set(taken);
+  let all: Set<string> | undefined;
+  const names = () => (all ??= new Set([...given, ...editor.scripts.flatMap((script) => [...identifierNames(script.ast.program)])]));
+  return {
+    has: (name) => given.has(name) || (editor.scripts.some((script) => script.code.includes(name)) && names().has(name)),
+    [Symbol.iterator]: () => names()[Symbol.iterator](),
+  };
 }
+
+export type NamesInUse = Pick<ReadonlySet<string>, 'has'> & Iterable<string>;
 
 /** The end of the script's code, in file offsets. */
 const scriptEnd = (editor: ScriptEditor): number => editor.script.offset + editor.script.code.length;
