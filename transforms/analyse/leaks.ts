@@ -163,7 +163,7 @@ class LeakAnalysis {
   /** Every write of one piece of state: in its module, and wherever its exports are imported. */
   private writesOf(file: ParsedFile, script: Script, local: string, exports: string[]): StateWrite[] {
     const methods = mutatingMethods(script, local);
-    const handed = functionMembers(script, local, methods);
+    const handed = functionMembers(script, local, methods, (name) => this.importedFunction(file, script, name)?.fn);
     const writes: Wanted = { handed };
     const references = this.scriptReferences(file, script, new Set([local]), writes);
     // State in a component's module script is used by its instance script and markup directly.
@@ -1030,10 +1030,11 @@ const isStoreValue = (node: Node) => (node as Node & { name?: string }).name?.st
 /**
  * The members of `local`'s state that are functions writing it, as its declaration shows: the
  * changing methods of a class instance; `set` and `update` of a store made by a call; the
- * function-valued members of an object literal it holds, or that a factory declared in the module
- * returns (`createCart()` returning `{ subscribe, add: (item) => update(…) }`).
+ * function-valued members of an object literal it holds, or that its factory returns, one declared
+ * in the module or imported from another of the app (`createCart()` returning
+ * `{ subscribe, add: (item) => update(…) }`).
  */
-function functionMembers(script: Script, local: string, classMethods: ReadonlySet<string> | undefined): Set<string> {
+function functionMembers(script: Script, local: string, classMethods: ReadonlySet<string> | undefined, importedFunction: (name: string) => Node | undefined): Set<string> {
   if (classMethods) return new Set(classMethods);
   const found = new Set<string>();
   const body = script.ast.program.body;
@@ -1062,7 +1063,7 @@ function functionMembers(script: Script, local: string, classMethods: ReadonlySe
   if (init.type === 'ObjectExpression') addFunctions(init);
   if (init.type === 'CallExpression') {
     found.add('set').add('update');
-    const factory = init.callee.type === 'Identifier' ? declarationOf(init.callee.name) : undefined;
+    const factory = init.callee.type === 'Identifier' ? (declarationOf(init.callee.name) ?? importedFunction(init.callee.name)) : undefined;
     const factoryBody = factory && (factory.type === 'FunctionDeclaration' || factory.type === 'FunctionExpression' || factory.type === 'ArrowFunctionExpression') ? factory.body : undefined;
     if (factoryBody?.type === 'BlockStatement') {
       for (const statement of factoryBody.body) if (statement.type === 'ReturnStatement' && statement.argument) addFunctions(statement.argument);
