@@ -869,7 +869,7 @@ function factoryWrites(factory: Node, creators: Map<string, string>): OwnWrite[]
     }
   }
   const returned = new Set<Node>(factoryBody.type === 'BlockStatement' ? factoryBody.body.flatMap((statement) => (statement.type === 'ReturnStatement' && statement.argument ? [statement.argument] : [])) : [factoryBody]);
-  const returnedOnly = methodsOnlyReturned(factoryBody, returned);
+  const named = namedFunctionRuns(factoryBody, returned);
   const found: OwnWrite[] = [];
   walkWithPath(factory, (node, path) => {
     if (node.type === 'CallExpression') found.push(...startFunctionWrites(node, path, creators));
@@ -879,8 +879,10 @@ function factoryWrites(factory: Node, creators: Map<string, string>): OwnWrite[]
     const chain = [...path, node];
     // A method the factory returns writes where it is called: its uses show that.
     const outerFunction = chain.slice(chain.indexOf(factoryBody) + 1).find(isFunction);
-    if (outerFunction && (returnedOnly.has(outerFunction) || chain.slice(0, chain.indexOf(outerFunction)).some((ancestor) => returned.has(ancestor)))) return;
-    found.push({ node, runs: underBrowserOnlyPlace(chain) ? 'browser' : 'startup' });
+    if (outerFunction && chain.slice(0, chain.indexOf(outerFunction)).some((ancestor) => returned.has(ancestor))) return;
+    const runs = outerFunction ? named.get(outerFunction) : undefined;
+    if (runs === 'method') return;
+    found.push({ node, runs: runs === 'browser' || underBrowserOnlyPlace(chain) ? 'browser' : 'startup' });
   });
   return found;
 }
@@ -914,40 +916,46 @@ function isReferenceTo(node: Node, parent: Node | undefined): boolean {
 }
 
 /**
- * Functions a factory declares by name (`function increment() {…}`, `const reset = () => …`) that
- * run only when a method it returns is called: every mention is in what it returns, or in another
- * such function. A mention elsewhere (`source.on('change', reset)`, a call in its own code) makes
- * it run when the factory does.
+ * Where the functions a factory declares by name (`function increment() {…}`, `const reset = () => …`)
+ * run, from where they are mentioned: `method` when only a method it returns (or another such
+ * function) uses them, which write where they are called; `browser` when every other mention is
+ * under a browser-only place (`if (browser) autoLogin()`); else `startup`, with the factory
+ * (`source.on('change', reset)`, a call in its own code).
  */
-function methodsOnlyReturned(factoryBody: Node, returned: Set<Node>): Set<Node> {
-  if (factoryBody.type !== 'BlockStatement') return new Set();
+function namedFunctionRuns(factoryBody: Node, returned: Set<Node>): Map<Node, 'method' | 'browser' | 'startup'> {
   const named = new Map<string, Node>();
-  for (const statement of factoryBody.body) {
-    if (statement.type === 'FunctionDeclaration' && statement.id) named.set(statement.id.name, statement);
-    if (statement.type === 'VariableDeclaration') {
-      for (const declarator of statement.declarations) if (declarator.id.type === 'Identifier' && declarator.init && isFunction(declarator.init)) named.set(declarator.id.name, declarator.init);
-    }
-  }
-  // For each named function: the functions whose own call it depends on, or `runs` for a mention that runs with the factory.
-  const calledFrom = new Map<Node, Set<Node | 'runs'>>([...named.values()].map((fn) => [fn, new Set()]));
-  walkWithPath(factoryBody, (node, path) => {
-    const fn = node.type === 'Identifier' ? named.get(node.name) : undefined;
-    if (!fn || !isReferenceTo(node, path.at(-1)) || path.at(-1) === fn) return;
-    if (path.some((ancestor) => returned.has(ancestor))) return;
-    const outer = path.slice(path.indexOf(factoryBody) + 1).find(isFunction);
-    calledFrom.get(fn)!.add(outer && calledFrom.has(outer) ? outer : 'runs');
-  });
-  const runs = new Set<Node>();
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [fn, from] of calledFrom) {
-      if (!runs.has(fn) && [...from].some((caller) => caller === 'runs' || runs.has(caller))) {
-        runs.add(fn);
-        grew = true;
+  if (factoryBody.type === 'BlockStatement') {
+    for (const statement of factoryBody.body) {
+      if (statement.type === 'FunctionDeclaration' && statement.id) named.set(statement.id.name, statement);
+      if (statement.type === 'VariableDeclaration') {
+        for (const declarator of statement.declarations) if (declarator.id.type === 'Identifier' && declarator.init && isFunction(declarator.init)) named.set(declarator.id.name, declarator.init);
       }
     }
   }
-  return new Set([...named.values()].filter((fn) => !runs.has(fn)));
+  // Each mention outside what is returned: in the browser, with the factory, or where another named function runs.
+  const mentions = new Map<Node, Array<Node | 'browser' | 'startup'>>([...named.values()].map((fn) => [fn, []]));
+  walkWithPath(factoryBody, (node, path) => {
+    const fn = node.type === 'Identifier' ? named.get(node.name) : undefined;
+    if (!fn || !isReferenceTo(node, path.at(-1)) || path.at(-1) === fn || path.some((ancestor) => returned.has(ancestor))) return;
+    const chain = [...path, node];
+    const outer = path.slice(path.indexOf(factoryBody) + 1).find(isFunction);
+    mentions.get(fn)!.push(underBrowserOnlyPlace(chain) ? 'browser' : outer && mentions.has(outer) ? outer : 'startup');
+  });
+  const rank = { method: 0, browser: 1, startup: 2 } as const;
+  const runs = new Map<Node, 'method' | 'browser' | 'startup'>([...named.values()].map((fn) => [fn, 'method']));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [fn, where] of mentions) {
+      for (const mention of where) {
+        const place = mention === 'browser' || mention === 'startup' ? mention : runs.get(mention)!;
+        if (rank[place] > rank[runs.get(fn)!]) {
+          runs.set(fn, place);
+          grew = true;
+        }
+      }
+    }
+  }
+  return runs;
 }
 
 function underBrowserOnlyPlace(chain: Node[]): boolean {
