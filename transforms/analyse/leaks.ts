@@ -423,7 +423,7 @@ class LeakAnalysis {
       for (const importer of this.reverseImports.get(target) ?? []) {
         if (found.has(importer) || importer === modulePath) continue;
         found.add(importer);
-        if (/\bexport\b[^;]*?\bfrom\b/.test(this.index.files.get(importer) ?? '')) {
+        if (this.index.mayReExport(importer)) {
           queue.push(importer);
           leaders.add(importer);
         }

@@ -81,6 +81,15 @@ export class SourceIndex {
     return this.parsed.get(path) ?? undefined;
   }
 
+  private readonly reExporting = new Map<string, boolean>();
+
+  /** Whether a file's text may hand on another module's exports (`export … from`): a barrel, read without parsing. Asked for the same files again and again. */
+  mayReExport(path: string): boolean {
+    let known = this.reExporting.get(path);
+    if (known === undefined) this.reExporting.set(path, (known = /\bexport\b[^;]*?\bfrom\b/.test(this.files.get(path) ?? '')));
+    return known;
+  }
+
   /** Whether a file has been parsed (or found unparsable) and not released since. */
   wasRead(path: string): boolean {
     return this.parsed.has(path);

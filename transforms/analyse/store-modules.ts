@@ -299,7 +299,7 @@ function importedState(file: ParsedFile, index: SourceIndex, modules: Map<string
 /** Store modules plus every barrel (a module with `export … from`) whose imports lead to one, directly or through other barrels. */
 export function modulesLeadingTo(storeModules: Set<string>, index: SourceIndex): Set<string> {
   const reached = new Set(storeModules);
-  const candidates = [...index.files.keys()].filter((path) => isScriptPath(path) && /\bexport\b[^;]*?\bfrom\b/.test(index.files.get(path)!));
+  const candidates = [...index.files.keys()].filter((path) => isScriptPath(path) && index.mayReExport(path));
   for (let grew = true; grew; ) {
     grew = false;
     for (const path of candidates) {
