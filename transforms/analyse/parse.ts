@@ -125,12 +125,15 @@ export function markupText(file: ParsedFile): string {
   return blankRanges(file.text, [...file.scripts].sort((a, b) => a.offset - b.offset).map((script) => ({ start: script.offset, end: script.offset + script.code.length })));
 }
 
+/** Every character but line breaks as a space: offsets, lines and columns stay as they were. */
+const spaces = (code: string): string => code.replace(/[^\r\n]+/g, (run) => ' '.repeat(run.length));
+
 /** `text` with each range's characters as spaces (line breaks kept), at the same offsets; ranges in order. */
 export function blankRanges(text: string, ranges: ReadonlyArray<{ start: number; end: number }>): string {
   let blanked = '';
   let at = 0;
   for (const { start, end } of ranges) {
-    blanked += text.slice(at, start) + text.slice(start, end).replace(/[^\r\n]/g, ' ');
+    blanked += text.slice(at, start) + spaces(text.slice(start, end));
     at = end;
   }
   return blanked + text.slice(at);
@@ -221,7 +224,7 @@ function withoutStyleContent(text: string): string {
     if (tag?.toLowerCase() !== 'style' || !content) return block;
     const closing = block.slice(block.lastIndexOf('</'));
     const opening = block.slice(0, block.length - closing.length - content.length);
-    return opening + content.replace(/[^\r\n]/g, ' ') + closing;
+    return opening + spaces(content) + closing;
   });
   return masked.startsWith('\uFEFF') ? ` ${masked.slice(1)}` : masked;
 }
