@@ -165,10 +165,7 @@ class LeakAnalysis {
     const methods = mutatingMethods(script, local);
     const handed = functionMembers(script, local, methods, (name) => this.importedFunction(file, script, name)?.fn);
     const writes: Wanted = { handed };
-    const references = this.scriptReferences(file, script, new Set([local]), writes);
-    // State in a component's module script is used by its instance script and markup directly.
-    const instance = script.kind === 'component-module' ? file.scripts.find((candidate) => candidate.kind === 'instance') : undefined;
-    if (instance) references.push(...this.scriptReferences(file, instance, new Set([local]), writes));
+    const references = this.fileReferences(file, script, new Set([local]), writes);
     for (const exported of exports) references.push(...this.importedReferences(file.path, exported, writes));
     const found: StateWrite[] = [];
     const add = (reference: Pick<Reference, 'file' | 'script' | 'node'>, where: Context) => {
@@ -232,6 +229,17 @@ class LeakAnalysis {
       }
     }
     return [];
+  }
+
+  /**
+   * References to `names`, declared at the top level of `script`, in their own file: the script,
+   * and for a component's module script its instance script and markup, which use them directly.
+   */
+  private fileReferences(file: ParsedFile, script: Script, names: ReadonlySet<string>, wanted: Wanted = 'all'): Reference[] {
+    const references = this.scriptReferences(file, script, names, wanted);
+    if (script.kind !== 'component-module') return references;
+    const instance = file.scripts.find((candidate) => candidate.kind === 'instance');
+    return [...references, ...(instance ? this.scriptReferences(file, instance, names, wanted) : this.markupReferences(file, names, wanted))];
   }
 
   /**
@@ -555,7 +563,7 @@ class LeakAnalysis {
     this.functionContexts.set(key, { runs: 'nowhere' });
     // Its own module first, then importer by importer: the first call on the server settles it,
     // and the importers after it need not be parsed.
-    const batches: Array<() => Reference[]> = [() => this.scriptReferences(fn.file, fn.script, new Set(fn.locals)).filter((reference) => !isDeclarationOf(reference))];
+    const batches: Array<() => Reference[]> = [() => this.fileReferences(fn.file, fn.script, new Set(fn.locals)).filter((reference) => !isDeclarationOf(reference))];
     if (fn.script.kind !== 'instance') {
       for (const [exported, local] of this.index.syntax(fn.script).localExports) {
         if (!fn.locals.includes(local)) continue;
