@@ -175,7 +175,14 @@ class LeakAnalysis {
       else if (context.runs === 'startup') found.push({ ...at, runs: 'startup' });
       else found.push({ ...at, runs: 'browser' });
     };
-    for (const reference of references) if (isWrite(reference, methods, handed)) add(reference, this.contextOf(reference));
+    for (const reference of references) {
+      if (isWrite(reference, methods, handed)) add(reference, this.contextOf(reference));
+      // Under another name (`const alias = cart`, `const { set: setCart } = cart`), what that name does.
+      for (const alias of this.aliasesOf(reference, writes)) {
+        const writesIt = alias.setter === 'always' || (alias.setter ? isCalledOrHanded(alias.reference.node, alias.reference.path.at(-1)) : isWrite(alias.reference, methods, handed));
+        if (writesIt) add(alias.reference, this.contextOf(alias.reference));
+      }
+    }
     for (const write of ownWrites(this.index.syntax(script), script, local, (name) => this.importedFunction(file, script, name))) {
       // A start function runs when the store gets its first subscriber: where the store is used.
       const runs: Context = write.runs === 'subscribed' ? { runs: 'deferred', fn: { file, script, locals: [local] } } : { runs: write.runs };
@@ -309,8 +316,10 @@ class LeakAnalysis {
   private importedReferences(modulePath: string, exported: string, wanted: Wanted = 'all', only?: string): Reference[] {
     const references: Reference[] = [];
     for (const importer of only ? [only] : this.importersOf(modulePath)) {
-      if (exported !== 'default' && !mentionsWord(this.index.files.get(importer) ?? '', exported)) continue;
-      if (wanted !== 'all' && !mayWriteExport(this.index.files.get(importer) ?? '', exported, wanted.handed)) continue;
+      const text = this.index.files.get(importer) ?? '';
+      // (A namespace's computed member, `state[name]`, need not name it.)
+      if (exported !== 'default' && !mentionsWord(text, exported) && !NAMESPACE_IMPORT.test(text)) continue;
+      if (wanted !== 'all' && !mayWriteExport(text, exported, wanted.handed)) continue;
       const fromText = wanted === 'all' && exported !== 'default' ? this.referencesFromText(importer, modulePath, exported) : undefined;
       if (fromText) {
         references.push(...fromText);
@@ -320,6 +329,89 @@ class LeakAnalysis {
       for (const script of file?.scripts ?? []) {
         const locals = new Set(this.importBindings(file!, script, this.leadingTo(modulePath)).filter((binding) => binding.module === modulePath && binding.exported === exported).map((binding) => binding.local));
         if (locals.size > 0) references.push(...this.scriptReferences(file!, script, locals, wanted));
+        references.push(...this.namespaceMemberReferences(file!, script, modulePath, exported, wanted));
+      }
+    }
+    return references;
+  }
+
+  /**
+   * The names a reference to state gives it (`const alias = cart`; `const { set: setCart } = cart`,
+   * whose `set`/`update` and other members that may write are setters), with their references in
+   * the declaration's scope, their own aliases included. A top-level alias in an instance script
+   * is also used in the markup.
+   */
+  private aliasesOf(reference: Reference, wanted: Wanted, depth = 0): Array<{ reference: Reference; setter: boolean | 'always' }> {
+    const { file, script, path } = reference;
+    if (!script || depth > 3) return [];
+    let current: Node = reference.node;
+    let at = path.length - 1;
+    while (at >= 0 && TRANSPARENT.has(path[at]!.type)) current = path[at--]!;
+    const declarator = path[at];
+    if (declarator?.type !== 'VariableDeclarator' || declarator.init !== current) return [];
+    const names = new Map<string, boolean>();
+    if (declarator.id.type === 'Identifier') names.set(declarator.id.name, false);
+    if (declarator.id.type === 'ObjectPattern') {
+      for (const property of declarator.id.properties) {
+        const key = property.type === 'ObjectProperty' && !property.computed && property.key.type === 'Identifier' ? property.key.name : undefined;
+        if (key && property.type === 'ObjectProperty' && property.value.type === 'Identifier' && !READ_ONLY_METHODS.has(key)) names.set(property.value.name, true);
+      }
+    }
+    if (names.size === 0) return [];
+    // The scope the alias lives in: the innermost function around the declaration, or the script.
+    const scopeAt = path.slice(0, at).findLastIndex(isFunction);
+    const scope = scopeAt >= 0 ? (path[scopeAt] as unknown as { body: Node }).body : script.ast.program;
+    const prefix = scopeAt >= 0 ? path.slice(0, scopeAt + 1) : [];
+    const found: Array<{ reference: Reference; setter: boolean | 'always' }> = [];
+    walkWithPath(scope, (node, inner) => {
+      if (node.type !== 'Identifier' || !names.has(node.name) || !isReferenceTo(node, inner.at(-1))) return;
+      const aliasReference: Reference = { file, script, node, path: [...prefix, ...inner] };
+      found.push({ reference: aliasReference, setter: names.get(node.name)! });
+      if (!names.get(node.name)) found.push(...this.aliasesOf(aliasReference, wanted, depth + 1));
+    });
+    if (scopeAt < 0 && script.kind === 'instance') {
+      const aliases = new Set([...names].filter(([, setter]) => !setter).map(([name]) => name));
+      const setters = new Set([...names].filter(([, setter]) => setter).map(([name]) => name));
+      for (const markupReference of this.markupReferences(file, aliases, wanted)) found.push({ reference: markupReference, setter: false });
+      // A setter's call is no pattern the markup's text check knows: all its mentions are read.
+      for (const markupReference of this.markupReferences(file, setters, 'all')) {
+        if (!(markupReference.browserDirective && markupReference.path.length === 0)) {
+          found.push({ reference: markupReference, setter: true });
+          continue;
+        }
+        // One reference for every mention, all in the browser: placed at the first.
+        const name = (markupReference.node as unknown as { name: string }).name;
+        const start = Math.max(0, wordAt(this.markupTexts.get(file)?.text ?? '', name));
+        found.push({ reference: { ...markupReference, node: { ...markupReference.node, start, end: start + name.length } as Node }, setter: 'always' });
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Uses of export `exported` of `modulePath` through a namespace import (`import * as state`):
+   * `state.cart` is a reference to `cart`, its member access the node. A computed member
+   * (`state[name]`) may be any export, so it counts too.
+   */
+  private namespaceMemberReferences(file: ParsedFile, script: Script, modulePath: string, exported: string, wanted: Wanted): Reference[] {
+    const leading = this.leadingTo(modulePath);
+    const references: Reference[] = [];
+    for (const statement of this.index.syntax(script).imports) {
+      const namespace = statement.names.find((name) => name.imported === '*' && !name.typeOnly);
+      const target = namespace && this.index.resolve(statement.source, file.path);
+      if (!namespace || !target || !leading.has(target)) continue;
+      for (const reference of this.scriptReferences(file, script, new Set([namespace.local]), wanted)) {
+        // Markup whose every mention is in the browser, told by its text: one reference stands for them all.
+        if (reference.browserDirective && reference.path.length === 0) {
+          references.push(reference);
+          continue;
+        }
+        const access = reference.path.at(-1) as Node | undefined;
+        if (!access || (access.type !== 'MemberExpression' && access.type !== 'OptionalMemberExpression') || access.object !== reference.node) continue;
+        const member = !access.computed && access.property.type === 'Identifier' ? access.property.name : access.property.type === 'StringLiteral' ? access.property.value : undefined;
+        const origin = member === undefined ? undefined : this.index.resolveExport(target, member);
+        if (member !== undefined && !(origin?.module === modulePath && origin.exported === exported)) continue;
+        references.push({ ...reference, node: access, path: reference.path.slice(0, -1) });
       }
     }
     return references;
@@ -343,15 +435,19 @@ class LeakAnalysis {
     const { text, imports } = component;
     const leading = this.leadingTo(modulePath);
     const locals = new Set<string>();
+    let throughNamespace = false;
     imports.forEach((statement, i) => {
       const target = (component.targets[i] ??= this.index.resolve(statement.source, importer) ?? null);
       if (!target || !leading.has(target)) return;
       for (const name of statement.names) {
+        if (name.imported === '*' && !name.typeOnly) throughNamespace = true;
         if (name.typeOnly || name.imported === '*') continue;
         const origin = this.index.resolveExport(target, name.imported);
         if (origin?.module === modulePath && origin.exported === exported) locals.add(name.local);
       }
     });
+    // A namespace import's members are read from the tree (`state.cart.set(…)`).
+    if (throughNamespace) return undefined;
     // Mentioned in a script outside the instance script's imports: a parse must tell what that does.
     const scriptWords = (component.scriptWords ??= wordSet(component.located.scripts.map((script) => (script === component.instance ? blankRanges(component.code, imports) : text.slice(script.start, script.end))).join(' ')));
     if ([...locals, exported].some((name) => scriptWords.has(name) || scriptWords.has(`$${name}`))) return undefined;
@@ -593,14 +689,21 @@ class LeakAnalysis {
  * the names it may be imported under (its own, an alias after `as`) is written somewhere. A superset.
  */
 function mayWriteExport(text: string, exported: string, handed: ReadonlySet<string>): boolean {
-  if (exported === 'default') return true;
+  // Through a namespace (`state.cart.set(…)`) the export is a member, which the patterns do not follow.
+  if (exported === 'default' || NAMESPACE_IMPORT.test(text)) return true;
   const aliased = cachedPatterns(aliasPatterns, exported, (escaped) => new RegExp(`(?:^|[^\\w$])${escaped}\\s+as\\s+([\\w$]+)`, 'g'));
   const aliases = [...text.matchAll(aliased)].map((match) => match[1]!);
-  return [exported, ...aliases].some((local) => mayWrite(text, local, handed));
+  return [exported, ...aliases].some((local) => mayWrite(text, local, handed) || mayBeAliased(text, local));
+}
+
+/** Whether `name` is given another name (`const alias = name`, `const { set } = name`), whose uses may write it. */
+function mayBeAliased(text: string, name: string): boolean {
+  return cachedPatterns(aliasedPatterns, name, (escaped) => new RegExp(`(?:^|[^=!<>])=\\s*${escaped}\\s*(?![\\w$.(\\[\\s]|\\s*[?.(\\[])`)).test(text);
 }
 
 /** The patterns of each name, made once: the same names are looked for in many files. */
 const aliasPatterns = new Map<string, RegExp>();
+const aliasedPatterns = new Map<string, RegExp>();
 const writePatterns = new Map<string, RegExp>();
 
 function cachedPatterns<T>(cache: Map<string, T>, name: string, make: (escaped: string) => T): T {
@@ -652,14 +755,19 @@ function mentionPattern(name: string): RegExp {
 /** The words (`[$\w]+`, whole) of a text: whether it mentions a name at all (`$name` is its own word). */
 const wordSet = (text: string): Set<string> => new Set(text.match(/[$\w]+/g));
 
+const NAMESPACE_IMPORT = /\bimport\s*\*\s*as\b/;
+
 const isWordCharacter = (code: number) => (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 36;
 
 /** Whether `text` has `word` as a whole word (`[$\w]+`): a search, with nothing built per file. */
-function mentionsWord(text: string, word: string): boolean {
+const mentionsWord = (text: string, word: string): boolean => wordAt(text, word) !== -1;
+
+/** Where `text` first has `word` as a whole word, or -1. */
+function wordAt(text: string, word: string): number {
   for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + 1)) {
-    if (!isWordCharacter(text.charCodeAt(at - 1)) && !isWordCharacter(text.charCodeAt(at + word.length))) return true;
+    if (!isWordCharacter(text.charCodeAt(at - 1)) && !isWordCharacter(text.charCodeAt(at + word.length))) return at;
   }
-  return false;
+  return -1;
 }
 
 const markupOf = (text: string): NonNullable<ComponentText['markup']> => ({ text, words: wordSet(text), places: browserPlaces(text) ?? null });
