@@ -579,15 +579,19 @@ class LeakAnalysis {
   private callbackProp(file: ParsedFile, chain: Node[]): Context | undefined {
     const at = chain.findLastIndex((node) => (node.type as string) === 'Attribute');
     const component = chain[at - 1] as (Node & { name?: string }) | undefined;
-    if (at < 1 || (component?.type as string) !== 'Component' || !component?.name || component.name.includes('.')) return undefined;
+    if (at < 1 || (component?.type as string) !== 'Component' || !component?.name) return undefined;
     const passed = chain.slice(at + 1);
     // A function (`click={() => …}`), a name (`action={save}`) or a store's method (`action={cart.reset}`).
     const isMethod = passed.length === 3 && (passed[1]!.type === 'MemberExpression' || passed[1]!.type === 'OptionalMemberExpression');
     const handedOn = passed.some(isFunction) || ((passed.length === 2 || isMethod) && (passed[0]!.type as string) === 'ExpressionTag');
     if (!handedOn) return undefined;
+    const prop = (chain[at] as unknown as { name: string }).name;
+    // A library's component (`<Tabs onValueChange>`, `<Select.Root onValueChange>`) cannot be
+    // read: an `on…` prop is an event callback there, as Svelte's convention has it.
+    if (/^on[a-z]/i.test(prop) && this.isLibraryComponent(file, component.name.split('.')[0]!)) return { runs: 'browser' };
+    if (component.name.includes('.')) return undefined;
     const child = this.importedComponent(file, component.name);
     const instance = child?.scripts.find((script) => script.kind === 'instance');
-    const prop = (chain[at] as unknown as { name: string }).name;
     const local = instance && propLocal(instance, prop);
     if (local) return { runs: 'deferred', fn: { file: child!, script: instance!, locals: [local] } };
     // An event prop the child does not name goes with the rest of its props (`<button {...rest}>`):
@@ -614,6 +618,16 @@ class LeakAnalysis {
     const fragment = this.index.markup(child);
     const uses = fragment ? markupIdentifiers(fragment).filter(({ node }) => names.includes(node.name)) : [];
     return uses.length > 0 && uses.every(({ path }) => (path.at(-1)?.type as string) === 'SpreadAttribute' && ELEMENT_NODES.has(path.at(-2)?.type as string));
+  }
+
+  /** Whether `name` is imported from a package: a package's name (not an alias such as `$lib`, `#lib`, `~`) that resolves to none of the app's files. */
+  private isLibraryComponent(file: ParsedFile, name: string): boolean {
+    for (const script of file.scripts) {
+      for (const statement of this.index.syntax(script).imports) {
+        if (statement.names.some((imported) => imported.local === name && !imported.typeOnly)) return PACKAGE_SPECIFIER.test(statement.source) && this.index.resolve(statement.source, file.path) === undefined;
+      }
+    }
+    return false;
   }
 
   private importedComponent(file: ParsedFile, name: string): ParsedFile | undefined {
@@ -754,6 +768,9 @@ function mentionPattern(name: string): RegExp {
 
 /** The words (`[$\w]+`, whole) of a text: whether it mentions a name at all (`$name` is its own word). */
 const wordSet = (text: string): Set<string> => new Set(text.match(/[$\w]+/g));
+
+/** `bits-ui`, `@skeletonlabs/skeleton-svelte/components`: a package's name, not a path or an alias. */
+const PACKAGE_SPECIFIER = /^(?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(?:\/|$)/i;
 
 const NAMESPACE_IMPORT = /\bimport\s*\*\s*as\b/;
 
