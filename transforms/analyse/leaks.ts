@@ -42,6 +42,12 @@ interface FunctionRef {
    * the method. Only uses of the object that may reach it count (`polling.sync()`, not `polling.data`).
    */
   member?: string;
+  /**
+   * For code in a callback handed to the factory the declaration's store is made by
+   * (`createCollection({ onCreate: … })`), when the factory calls it only from the methods it
+   * returns: reading the store (`$orders`, `orders.subscribe`) does not run it.
+   */
+  onlyThroughMethods?: true;
 }
 
 /** A component read as text only: its located scripts, and the imports of its instance script. */
@@ -567,7 +573,10 @@ class LeakAnalysis {
     const entry = this.entryContext(file, script, locals);
     if (entry) return entry;
     // A module's own top level runs once, when it is first imported; what a declaration holds runs where the declaration is used.
-    if (locals.length > 0 && (inFunction || !isCallee)) return { runs: 'deferred', fn: { file, script, locals, member: objectMember(chain, locals) } };
+    if (locals.length > 0 && (inFunction || !isCallee)) {
+      const onlyThroughMethods = inFunction && this.handedToFactoryMethods(file, script, chain, locals);
+      return { runs: 'deferred', fn: { file, script, locals, member: objectMember(chain, locals), ...(onlyThroughMethods ? { onlyThroughMethods } : {}) } };
+    }
     return { runs: 'startup' };
   }
 
@@ -660,13 +669,30 @@ class LeakAnalysis {
     return undefined;
   }
 
+  /**
+   * Whether the code at the end of `chain` is in a callback handed to the factory the declaration
+   * of `locals` calls (`const orders = createCollection({ onCreate: (o) => … })`), a factory of the
+   * app that calls what it is handed only inside functions it returns other than `subscribe`.
+   */
+  private handedToFactoryMethods(file: ParsedFile, script: Script, chain: Node[], locals: string[]): boolean {
+    if (locals.length !== 1) return false;
+    const at = chain.findIndex((node) => node.type === 'VariableDeclarator' && node.id.type === 'Identifier' && node.id.name === locals[0]);
+    const declarator = chain[at];
+    const call = chain[at + 1];
+    if (declarator?.type !== 'VariableDeclarator' || call?.type !== 'CallExpression' || declarator.init !== call || call.callee.type !== 'Identifier') return false;
+    if (!call.arguments.includes(chain[at + 2] as never)) return false;
+    const own = declaredValue(script, call.callee.name);
+    const factory = own && isFunction(own) ? own : this.importedFunction(file, script, call.callee.name)?.fn;
+    return factory !== undefined && callsParametersOnlyInMethods(factory);
+  }
+
   /** Follows deferred contexts to where the functions are called: server wins over browser. */
   private resolve(context: Context): Context {
     return context.runs === 'deferred' ? this.functionContext(context.fn) : context;
   }
 
   private functionContext(fn: FunctionRef): Context {
-    const key = `${fn.file.path}\0${fn.script.kind}\0${fn.locals.join(',')}\0${fn.member ?? ''}`;
+    const key = `${fn.file.path}\0${fn.script.kind}\0${fn.locals.join(',')}\0${fn.member ?? ''}\0${fn.onlyThroughMethods ?? ''}`;
     const known = this.functionContexts.get(key);
     if (known) return known;
     // Recursion adds nothing: while a function is being placed, its own calls count for nothing.
@@ -684,7 +710,7 @@ class LeakAnalysis {
     let result: Context = { runs: 'nowhere' };
     for (const batch of batches) {
       for (const reference of batch()) {
-        if ((reaching && !mayReachMember(reference, reaching)) || onlyTestsIt(reference)) continue;
+        if ((reaching && !mayReachMember(reference, reaching)) || onlyTestsIt(reference) || (fn.onlyThroughMethods && onlyReadsStore(reference))) continue;
         const context = this.resolve(this.contextOf(reference));
         if (context.runs === 'server') {
           this.functionContexts.set(key, context);
@@ -1407,6 +1433,35 @@ function mayReachMember(reference: Reference, reaching: Set<string>): boolean {
   const isMemberOf = (parent?.type === 'MemberExpression' || parent?.type === 'OptionalMemberExpression') && parent.object === reference.node;
   if (!isMemberOf || parent.computed || parent.property?.type !== 'Identifier') return true;
   return reaching.has(parent.property.name!);
+}
+
+/** A use of a store that only reads it: its value (`$orders`), or a read-only method (`orders.subscribe(…)`). */
+function onlyReadsStore(reference: Reference): boolean {
+  if (isStoreValue(reference.node)) return true;
+  const parent = reference.path.at(-1);
+  return (parent?.type === 'MemberExpression' || parent?.type === 'OptionalMemberExpression') && parent.object === reference.node && !parent.computed && parent.property.type === 'Identifier' && READ_ONLY_METHODS.has(parent.property.name);
+}
+
+/**
+ * Whether a factory calls what its parameters hand it (`options.onCreate(item)`, `callback()`)
+ * only inside functions it does not run itself: not in its own code, not in a `subscribe` it
+ * returns, not in a store's start function. Then only the methods it returns run them.
+ */
+function callsParametersOnlyInMethods(factory: Node): boolean {
+  const params = new Set((factory as unknown as { params: Node[] }).params.flatMap((param) => patternNames(param)));
+  const body = (factory as unknown as { body: Node }).body;
+  let onlyInMethods = true;
+  walkWithPath(body, (node, path) => {
+    if (!onlyInMethods || (node.type !== 'CallExpression' && node.type !== 'OptionalCallExpression')) return;
+    let callee: Node = node.callee;
+    while (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') callee = callee.object;
+    if (callee.type !== 'Identifier' || !params.has(callee.name)) return;
+    const functions = path.filter(isFunction);
+    const inSubscribe = path.some((ancestor) => (ancestor.type === 'ObjectProperty' || ancestor.type === 'ObjectMethod') && !ancestor.computed && ancestor.key.type === 'Identifier' && ancestor.key.name === 'subscribe');
+    const inStart = path.some((ancestor, i) => ancestor.type === 'CallExpression' && ancestor.arguments.indexOf(path[i + 1] as never) >= 1 && isFunction(path[i + 1]!));
+    if (functions.length === 0 || inSubscribe || inStart) onlyInMethods = false;
+  });
+  return onlyInMethods;
 }
 
 /**
