@@ -161,7 +161,7 @@ export function findStoreModule(
   // What stays at module level must hold no state.
   const movedStatements = new Set([...moved].map((item) => item.statement));
   const left = stranded.filter(({ statement }) => !movedStatements.has(statement)).map(({ problem }) => problem);
-  const typeQueries = typeQueriesOfMovedState(file, script, moved, statefulLocals, statefulExports);
+  const typeQueries = typeQueriesOfMovedState(file, script, moved, statefulLocals, statefulExports, importedState);
   const problems = [...left, ...findProblems(file, script, items, moved), ...typeQueries.problems];
   return {
     file: file.path,
@@ -260,6 +260,7 @@ function typeQueriesOfMovedState(
   moved: Set<TopLevelItem>,
   statefulLocals: Set<string>,
   statefulExports: Map<string, string>,
+  importedState: ReadonlySet<string>,
 ): { rewrites: TypeQueryRewrite[]; problems: Blocker[] } {
   const rewrites: TypeQueryRewrite[] = [];
   const problems: Blocker[] = [];
@@ -278,8 +279,12 @@ function typeQueriesOfMovedState(
           rewrites.push({ node: query.node, path: [bundleKey({ statefulExports }, exported), ...query.path] });
           continue;
         }
-        const why = exported === undefined ? `\`${local}\` is not exported, so no context type names it` : 'the moved code uses this declaration, so naming the context type here would be circular';
-        problems.push({ file: file.path, ...lineColumn(file.text, script.offset + query.node.start!), reason: `\`typeof ${local}\` names a value that moves into context, and ${why}; write the type out (for example \`Writable<…>\`), then run again` });
+        const why = importedState.has(local)
+          ? `\`${local}\` is imported state, which this module will take from its context inside the moved code only`
+          : exported === undefined
+            ? `\`${local}\` is not exported, so no context type names it`
+            : 'the moved code uses this declaration, so naming the context type here would be circular';
+        problems.push({ file: file.path, ...lineColumn(file.text, script.offset + query.node.start!), reason: `\`typeof ${local}\` names a value that moves into context, and ${why}; write the type out instead (for a store, \`Writable<…>\`; for \`$state\`, the type of its value), then run again` });
       }
     }
   }
