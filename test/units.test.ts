@@ -202,3 +202,21 @@ describe('formatReport', () => {
     expect(lines).toContain('    both: latent: written only in the browser and by code run or set up at startup');
   });
 });
+
+describe('style of a file that shows none', () => {
+  it('indents generated code as most of the app does when the store module has no indented line and no setting names one', () => {
+    const { files } = migrate(
+      {
+        'package.json': JSON.stringify({ devDependencies: { '@sveltejs/kit': '^2.0.0', svelte: '^5.40.0' } }),
+        'svelte.config.js': 'export default { kit: {} };\n',
+        'src/lib/title.ts': "import { writable } from 'svelte/store';\nexport const title = writable('');\n",
+        'src/lib/format.ts': 'export function upper(text: string) {\n  return text.toUpperCase();\n}\n',
+        'src/routes/+layout.svelte': '<script lang="ts">\n  let { children } = $props();\n</script>\n\n{@render children()}\n',
+        'src/routes/+page.svelte': "<script lang=\"ts\">\n  import { title } from '$lib/title';\n  title.set('Home');\n</script>\n\n<h1>{$title}</h1>\n",
+      },
+      { complete: true },
+    );
+    expect(files.get('src/lib/title.ts')).toContain("function createTitleContext() {\n  const title = writable('');\n");
+    expect(files.get('src/lib/title.ts')).not.toContain('\t');
+  });
+});

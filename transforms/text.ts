@@ -33,15 +33,20 @@ export function detectStyle(code: string, fallback: Partial<CodeStyle> = {}): Co
  * The style of a file the run creates: the app's settings where it has them, else the habits of
  * the file it is made from (`model`).
  */
-export function newFileStyle(model: string, settings: Partial<CodeStyle>): CodeStyle {
-  return { ...detectStyle(model, { indent: '\t' }), ...withoutUndefined(settings), eol: detectStyle(model).eol };
+export function newFileStyle(model: string, settings: Partial<CodeStyle>, usualIndent?: string): CodeStyle {
+  return { ...detectStyle(model, { indent: usualIndent ?? '\t' }), ...withoutUndefined(settings), eol: detectStyle(model).eol };
+}
+
+/** What a file that shows no style of its own is written in: the app's settings, else the indentation most of its files use. */
+export function houseStyle(project: { style: Partial<CodeStyle>; usualIndent: string | undefined }): Partial<CodeStyle> {
+  return withoutUndefined({ indent: project.usualIndent, ...withoutUndefined(project.style) });
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }
 
-function detectIndent(code: string): string | undefined {
+export function detectIndent(code: string): string | undefined {
   // The smallest indentation of any line is one level; tabs win as soon as one line starts with a tab.
   let smallest: string | undefined;
   for (const match of code.matchAll(/^([ \t]+)\S/gm)) {

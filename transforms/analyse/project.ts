@@ -4,7 +4,7 @@
  */
 import { posix } from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
-import type { CodeStyle } from '../text.js';
+import { detectIndent, type CodeStyle } from '../text.js';
 import type { ContextStyle, FolderLink, MigrateOptions, ProjectFiles } from '../types.js';
 import { ConfigError, readKitConfig } from './kit-config.js';
 import { packageOf, readPackages, type PackageInfo } from './workspace-packages.js';
@@ -46,6 +46,8 @@ export interface Project {
   packages: PackageInfo[];
   /** The app's formatting settings, for what shows no style of its own (`MigrateOptions.style`). */
   style: Partial<CodeStyle>;
+  /** The indentation most of its source files use: for a file that shows none, where no setting names one. */
+  usualIndent: string | undefined;
 }
 
 /** The key module a store module's keys go in: its workspace package's, else the app's. */
@@ -97,7 +99,22 @@ export function discoverProject(files: ProjectFiles, options: MigrateOptions): P
     // A link into one of its own parents (`src/lib/loop` -> `src`) is a loop: nothing is reached through it.
     links: (options.links ?? []).filter((link) => !link.path.startsWith(`${link.target}/`)).sort((a, b) => b.path.length - a.path.length),
     style: options.style ?? {},
+    usualIndent: usualIndent(files, srcDir),
   };
+}
+
+/**
+ * The indentation most of the app's own source files use, for a file that shows none (a store
+ * module of three unindented lines) where no setting names one: the first hundred, by path.
+ */
+function usualIndent(files: ProjectFiles, srcDir: string): string | undefined {
+  const votes = new Map<string, number>();
+  const sources = [...files.keys()].filter((path) => path.startsWith(`${srcDir}/`) && /\.(?:svelte|[cm]?[jt]s)$/.test(path)).sort().slice(0, 100);
+  for (const path of sources) {
+    const indent = detectIndent(files.get(path)!);
+    if (indent) votes.set(indent, (votes.get(indent) ?? 0) + 1);
+  }
+  return [...votes].sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0]?.[0];
 }
 
 /**

@@ -2,7 +2,7 @@
 import MagicString from 'magic-string';
 import type { ParsedFile, Script } from '../analyse/parse.js';
 import type { SourceIndex } from '../analyse/source-index.js';
-import { detectStyle } from '../text.js';
+import { detectStyle, houseStyle } from '../text.js';
 import type { ProjectFiles } from '../types.js';
 import type { ScriptEditor } from './script-edits.js';
 
@@ -22,7 +22,7 @@ export class FileEdits {
   }
 
   editor(file: ParsedFile, script: Script): ScriptEditor {
-    return { text: file.text, script, scripts: file.scripts, edits: this.forFile(file.path), style: detectStyle(file.text, this.index.project.style) };
+    return { text: file.text, script, scripts: file.scripts, edits: this.forFile(file.path), style: detectStyle(file.text, houseStyle(this.index.project)) };
   }
 
   create(path: string, content: string): void {

@@ -4,7 +4,7 @@
  */
 import { keyModuleFor, type Project } from '../analyse/project.js';
 import type { ModulePlan } from '../plan.js';
-import { detectStyle, newFileStyle } from '../text.js';
+import { detectStyle, houseStyle, newFileStyle } from '../text.js';
 import type { FileEdits } from './file-edits.js';
 import { quoted, statement } from './script-edits.js';
 
@@ -21,7 +21,7 @@ function addKeys(edits: FileEdits, path: string, plans: ModulePlan[]): void {
   const existing = edits.files.get(path);
   const settings = edits.index.project.style;
   // A new key module follows the app's settings, else writes like the first store module it serves.
-  const style = existing === undefined ? newFileStyle(edits.files.get(plans[0]!.module.file) ?? '', settings) : detectStyle(existing, settings);
+  const style = existing === undefined ? newFileStyle(edits.files.get(plans[0]!.module.file) ?? '', settings, edits.index.project.usualIndent) : detectStyle(existing, houseStyle(edits.index.project));
   const lines = plans.map(({ names }) => statement(style, `export const ${names.key} = Symbol(${quoted(style, names.label)})`));
   if (existing === undefined) {
     edits.create(path, lines.join(style.eol) + style.eol);
