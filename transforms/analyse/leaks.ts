@@ -1204,17 +1204,6 @@ const isStoreValue = (node: Node) => (node as Node & { name?: string }).name?.st
 function functionMembers(script: Script, local: string, classMethods: ReadonlySet<string> | undefined, importedFunction: (name: string) => Node | undefined): Set<string> {
   if (classMethods) return new Set(classMethods);
   const found = new Set<string>();
-  const body = script.ast.program.body;
-  const declarationOf = (name: string) => {
-    for (const statement of body) {
-      const declaration = statement.type === 'ExportNamedDeclaration' ? statement.declaration : statement;
-      if (declaration?.type === 'VariableDeclaration') {
-        for (const declarator of declaration.declarations) if (declarator.id.type === 'Identifier' && declarator.id.name === name) return declarator.init ?? undefined;
-      }
-      if (declaration?.type === 'FunctionDeclaration' && declaration.id?.name === name) return declaration;
-    }
-    return undefined;
-  };
   const addFunctions = (object: Node) => {
     if (object.type !== 'ObjectExpression') return;
     for (const property of object.properties) {
@@ -1225,12 +1214,12 @@ function functionMembers(script: Script, local: string, classMethods: ReadonlySe
       if (isFunctionValue && !READ_ONLY_METHODS.has(key)) found.add(key);
     }
   };
-  const init = declarationOf(local);
+  const init = declaredValue(script, local);
   if (!init) return found;
   if (init.type === 'ObjectExpression') addFunctions(init);
   if (init.type === 'CallExpression') {
     found.add('set').add('update');
-    const factory = init.callee.type === 'Identifier' ? (declarationOf(init.callee.name) ?? importedFunction(init.callee.name)) : undefined;
+    const factory = init.callee.type === 'Identifier' ? (declaredValue(script, init.callee.name) ?? importedFunction(init.callee.name)) : undefined;
     const factoryBody = factory && (factory.type === 'FunctionDeclaration' || factory.type === 'FunctionExpression' || factory.type === 'ArrowFunctionExpression') ? factory.body : undefined;
     if (factoryBody?.type === 'BlockStatement') {
       for (const statement of factoryBody.body) if (statement.type === 'ReturnStatement' && statement.argument) addFunctions(statement.argument);
