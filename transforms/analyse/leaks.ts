@@ -182,10 +182,10 @@ class LeakAnalysis {
       else found.push({ ...at, runs: 'browser' });
     };
     for (const reference of references) {
-      if (isWrite(reference, methods, handed)) add(reference, this.contextOf(reference));
+      if (isWrite(reference, methods, handed) || this.handedToWritingFunction(reference)) add(reference, this.contextOf(reference));
       // Under another name (`const alias = cart`, `const { set: setCart } = cart`), what that name does.
       for (const alias of this.aliasesOf(reference, writes)) {
-        const writesIt = alias.setter === 'always' || (alias.setter ? isCalledOrHanded(alias.reference.node, alias.reference.path.at(-1)) : isWrite(alias.reference, methods, handed));
+        const writesIt = alias.setter === 'always' || (alias.setter ? isCalledOrHanded(alias.reference.node, alias.reference.path.at(-1)) : isWrite(alias.reference, methods, handed) || this.handedToWritingFunction(alias.reference));
         if (writesIt) add(alias.reference, this.contextOf(alias.reference));
       }
     }
@@ -339,6 +339,36 @@ class LeakAnalysis {
       }
     }
     return references;
+  }
+
+  /**
+   * Whether a reference hands the state to a function of the app that writes what it is handed
+   * (`rename(user, 'x')` with `function rename(target, name) { target.update(…) }`): the write
+   * happens where the call is. A function of the same file or imported from another module of
+   * the app, followed one call further when it hands its parameter on.
+   */
+  private handedToWritingFunction(reference: Reference, depth = 0): boolean {
+    let current: Node = reference.node;
+    let at = reference.path.length - 1;
+    while (at >= 0 && TRANSPARENT.has(reference.path[at]!.type)) current = reference.path[at--]!;
+    const call = reference.path[at];
+    if ((call?.type !== 'CallExpression' && call?.type !== 'NewExpression') || call.callee.type !== 'Identifier' || depth > 2) return false;
+    const index = call.arguments.indexOf(current as never);
+    if (index < 0) return false;
+    const script = reference.script ?? reference.file.scripts.find((candidate) => candidate.kind === 'instance');
+    if (!script) return false;
+    const own = declaredValue(script, call.callee.name);
+    const fn = own && isFunction(own) ? { file: reference.file, script, fn: own } : this.importedFunction(reference.file, script, call.callee.name);
+    const param = fn && (fn.fn as unknown as { params: Node[] }).params[index];
+    if (!fn || param?.type !== 'Identifier') return false;
+    const name = param.name;
+    let writes = false;
+    walkWithPath((fn.fn as unknown as { body: Node }).body, (node, path) => {
+      if (writes || node.type !== 'Identifier' || node.name !== name || !isReferenceTo(node, path.at(-1))) return;
+      const inner: Reference = { file: fn.file, script: fn.script, node, path };
+      writes = isWrite(inner) || this.handedToWritingFunction(inner, depth + 1);
+    });
+    return writes;
   }
 
   /**
@@ -754,7 +784,8 @@ function cachedPatterns<T>(cache: Map<string, T>, name: string, make: (escaped: 
 
 /**
  * Whether markup text may write `name`: an assignment, `++`/`--`, a method call on it or a
- * property, or a binding (`$name = …`, `name.count++`, `name.set(…)`, `bind:value={$name}`).
+ * property, a binding, or being handed to a function (`$name = …`, `name.count++`, `name.set(…)`,
+ * `bind:value={$name}`, `rename(name, …)`).
  * A superset, to skip parsing markup that only reads.
  */
 function mayWrite(markup: string, name: string, handed: ReadonlySet<string> = new Set()): boolean {
@@ -765,7 +796,10 @@ function mayWrite(markup: string, name: string, handed: ReadonlySet<string> = ne
     const assign = '(?:[-+*/%&|^?]*=(?!=)|\\+\\+|--)';
     // …, and one of its writing methods handed on as a value (`forEach(cart.add)`, `onclick={ui.toggle}`).
     const handedOn = methods.length > 0 ? `|(?:^|[^\\w$.])${escaped}\\s*\\??\\.(?:${methods.join('|')})\\s*[,)}]` : '';
-    return new RegExp(`(?:^|[^\\w$.])${n}\\s*(?:${assign}|(?:\\??\\.[\\w$]+|\\[[^\\]]*\\])+\\s*(?:${assign}|\\())|(?:\\+\\+|--)\\s*${n}\\b|bind:[\\w$|]+\\s*=\\s*\\{\\s*${n}\\b${handedOn}`);
+    // …, and handed to a function as an argument (`rename(user, 'x')`), which may write it;
+    // not to Svelte's readers (`get(user)`, `derived(user, …)`).
+    const argument = `|(?<!(?<![\\w$.])(?:get|derived))\\((?:[^(){};]*?,)?\\s*${escaped}\\s*[,)]`;
+    return new RegExp(`(?:^|[^\\w$.])${n}\\s*(?:${assign}|(?:\\??\\.[\\w$]+|\\[[^\\]]*\\])+\\s*(?:${assign}|\\())|(?:\\+\\+|--)\\s*${n}\\b|bind:[\\w$|]+\\s*=\\s*\\{\\s*${n}\\b${handedOn}${argument}`);
   });
   return pattern.test(markup);
 }
