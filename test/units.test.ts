@@ -220,3 +220,20 @@ describe('style of a file that shows none', () => {
     expect(files.get('src/lib/title.ts')).not.toContain('\t');
   });
 });
+
+describe('style of a file that shows none, with the sources outside src', () => {
+  it('reads the indentation from the routes and lib folders the Kit config names', () => {
+    const { files } = migrate(
+      {
+        'package.json': JSON.stringify({ devDependencies: { '@sveltejs/kit': '^2.0.0', svelte: '^5.40.0' } }),
+        'svelte.config.js': "export default { kit: { files: { lib: 'lib', routes: 'routes' } } };\n",
+        'lib/title.ts': "import { writable } from 'svelte/store';\nexport const title = writable('');\n",
+        'lib/format.ts': 'export function upper(text: string) {\n  return text.toUpperCase();\n}\n',
+        'routes/+layout.svelte': '<script lang="ts">\n  let { children } = $props();\n</script>\n\n{@render children()}\n',
+        'routes/+page.svelte': "<script lang=\"ts\">\n  import { title } from '$lib/title';\n  title.set('Home');\n</script>\n\n<h1>{$title}</h1>\n",
+      },
+      { complete: true },
+    );
+    expect(files.get('lib/title.ts')).toContain("function createTitleContext() {\n  const title = writable('');\n");
+  });
+});

@@ -99,17 +99,19 @@ export function discoverProject(files: ProjectFiles, options: MigrateOptions): P
     // A link into one of its own parents (`src/lib/loop` -> `src`) is a loop: nothing is reached through it.
     links: (options.links ?? []).filter((link) => !link.path.startsWith(`${link.target}/`)).sort((a, b) => b.path.length - a.path.length),
     style: options.style ?? {},
-    usualIndent: usualIndent(files, srcDir),
+    usualIndent: usualIndent(files, [srcDir, routesDir, libDir]),
   };
 }
 
 /**
- * The indentation most of the app's own source files use, for a file that shows none (a store
- * module of three unindented lines) where no setting names one: the first hundred, by path.
+ * The indentation most of the app's own source files use (under `src`, its routes and its lib,
+ * wherever the Kit config puts them), for a file that shows none (a store module of three
+ * unindented lines) where no setting names one: the first hundred, by path.
  */
-function usualIndent(files: ProjectFiles, srcDir: string): string | undefined {
+function usualIndent(files: ProjectFiles, sourceDirs: string[]): string | undefined {
   const votes = new Map<string, number>();
-  const sources = [...files.keys()].filter((path) => path.startsWith(`${srcDir}/`) && /\.(?:svelte|[cm]?[jt]s)$/.test(path)).sort().slice(0, 100);
+  const inSources = (path: string) => sourceDirs.some((dir) => path.startsWith(`${dir}/`));
+  const sources = [...files.keys()].filter((path) => inSources(path) && /\.(?:svelte|[cm]?[jt]s)$/.test(path)).sort().slice(0, 100);
   for (const path of sources) {
     const indent = detectIndent(files.get(path)!);
     if (indent) votes.set(indent, (votes.get(indent) ?? 0) + 1);
