@@ -373,7 +373,7 @@ class LeakAnalysis {
 
   /**
    * The names a reference to state gives it (`const alias = cart`; `const { set: setCart } = cart`,
-   * whose `set`/`update` and other members that may write are setters), with their references in
+   * whose members known to be functions that write it are setters), with their references in
    * the declaration's scope, their own aliases included. A top-level alias in an instance script
    * is also used in the markup.
    */
@@ -390,7 +390,8 @@ class LeakAnalysis {
     if (declarator.id.type === 'ObjectPattern') {
       for (const property of declarator.id.properties) {
         const key = property.type === 'ObjectProperty' && !property.computed && property.key.type === 'Identifier' ? property.key.name : undefined;
-        if (key && property.type === 'ObjectProperty' && property.value.type === 'Identifier' && !READ_ONLY_METHODS.has(key)) names.set(property.value.name, true);
+        // A member known to be a function that writes (`set`, `update`, a returned `add`); a property (`const { items } = cart`) is a value.
+        if (key && property.type === 'ObjectProperty' && property.value.type === 'Identifier' && wanted !== 'all' && wanted.handed.has(key)) names.set(property.value.name, true);
       }
     }
     if (names.size === 0) return [];
