@@ -183,6 +183,8 @@ class LeakAnalysis {
     };
     for (const reference of references) {
       if (isWrite(reference, methods, handed) || this.handedToWritingFunction(reference)) add(reference, this.contextOf(reference));
+      // Handed to a child component as a prop (`<Child store={cart} />`): what the child does with it.
+      for (const inChild of this.propWrites(reference, methods, handed, writes)) add(inChild, this.contextOf(inChild));
       // Under another name (`const alias = cart`, `const { set: setCart } = cart`), what that name does.
       for (const alias of this.aliasesOf(reference, writes)) {
         const writesIt = alias.setter === 'always' || (alias.setter ? isCalledOrHanded(alias.reference.node, alias.reference.path.at(-1)) : isWrite(alias.reference, methods, handed) || this.handedToWritingFunction(alias.reference));
@@ -339,6 +341,31 @@ class LeakAnalysis {
       }
     }
     return references;
+  }
+
+  /**
+   * The writes a child component of the app makes to state handed to it as a prop
+   * (`<Child store={cart} />`, `<Child {cart} />`): the child's writes to that prop, in its script
+   * and markup, and further down when it hands the prop on in turn.
+   */
+  private propWrites(reference: Reference, methods: ReadonlySet<string> | undefined, handed: ReadonlySet<string>, wanted: Wanted, depth = 0): Reference[] {
+    if (reference.script || depth > 2) return [];
+    const chain = [...reference.path, reference.node];
+    const at = chain.findLastIndex((node) => (node.type as string) === 'Attribute');
+    const component = chain[at - 1] as (Node & { name?: string }) | undefined;
+    // Only the state itself as the value (`store={cart}`), not something computed from it.
+    if (at < 1 || (component?.type as string) !== 'Component' || !component?.name || component.name.includes('.') || chain.length - at !== 3) return [];
+    const child = this.importedComponent(reference.file, component.name);
+    const instance = child?.scripts.find((script) => script.kind === 'instance');
+    const local = instance && propLocal(instance, (chain[at] as unknown as { name: string }).name);
+    if (!child || !instance || !local) return [];
+    const found: Reference[] = [];
+    for (const inChild of this.scriptReferences(child, instance, new Set([local]), wanted)) {
+      if (isDeclarationOf(inChild)) continue;
+      if (isWrite(inChild, methods, handed) || this.handedToWritingFunction(inChild)) found.push(inChild);
+      found.push(...this.propWrites(inChild, methods, handed, wanted, depth + 1));
+    }
+    return found;
   }
 
   /**
@@ -785,8 +812,8 @@ function cachedPatterns<T>(cache: Map<string, T>, name: string, make: (escaped: 
 
 /**
  * Whether markup text may write `name`: an assignment, `++`/`--`, a method call on it or a
- * property, a binding, or being handed to a function (`$name = …`, `name.count++`, `name.set(…)`,
- * `bind:value={$name}`, `rename(name, …)`).
+ * property, a binding, or being handed to a function or a component (`$name = …`, `name.count++`,
+ * `name.set(…)`, `bind:value={$name}`, `rename(name, …)`, `store={name}`).
  * A superset, to skip parsing markup that only reads.
  */
 function mayWrite(markup: string, name: string, handed: ReadonlySet<string> = new Set()): boolean {
@@ -800,7 +827,9 @@ function mayWrite(markup: string, name: string, handed: ReadonlySet<string> = ne
     // …, and handed to a function as an argument (`rename(user, 'x')`), which may write it;
     // not to Svelte's readers (`get(user)`, `derived(user, …)`).
     const argument = `|(?<!(?<![\\w$.])(?:get|derived))\\((?:[^(){};]*?,)?\\s*${escaped}\\s*[,)]`;
-    return new RegExp(`(?:^|[^\\w$.])${n}\\s*(?:${assign}|(?:\\??\\.[\\w$]+|\\[[^\\]]*\\])+\\s*(?:${assign}|\\())|(?:\\+\\+|--)\\s*${n}\\b|bind:[\\w$|]+\\s*=\\s*\\{\\s*${n}\\b${handedOn}${argument}`);
+    // …, and handed to a component as a prop (`store={cart}`, `{cart}`), which may write it.
+    const prop = `|=\\{\\s*${escaped}\\s*\\}|\\s\\{\\s*${escaped}\\s*\\}(?=\\s*(?:\\/?>|[\\w:|-]+\\s*=|\\{))`;
+    return new RegExp(`(?:^|[^\\w$.])${n}\\s*(?:${assign}|(?:\\??\\.[\\w$]+|\\[[^\\]]*\\])+\\s*(?:${assign}|\\())|(?:\\+\\+|--)\\s*${n}\\b|bind:[\\w$|]+\\s*=\\s*\\{\\s*${n}\\b${handedOn}${argument}${prop}`);
   });
   return pattern.test(markup);
 }
