@@ -108,6 +108,17 @@ describe('findDeclarationProblems', () => {
     const after = parseFile('src/A.svelte', "<script module>\n\texport const x = 1;\n</script>\n<script>\n\tconst { y, x } = get();\n</script>\n");
     expect(findDeclarationProblems(after, declarationsBefore(before))).toEqual([expect.objectContaining({ line: 5, reason: expect.stringMatching(/`x` would be declared twice/) })]);
   });
+  it('finds a name still used, as a value, a store or in a type, whose import the run took away', () => {
+    const before = component("\timport { cart } from './cart';\n\timport { colors } from './colors';\n\timport { user } from './user';\n\tlet key: keyof typeof colors;\n\t$cart;\n\tuser.set(1);");
+    const after = component("\timport { getColorsContext } from './colors';\n\tlet key: keyof typeof colors;\n\t$cart;\n\tuser.set(1);");
+    const reasons = findDeclarationProblems(after, declarationsBefore(before)).map((problem) => problem.reason);
+    expect(reasons).toEqual([expect.stringMatching(/^`colors` is used here/), expect.stringMatching(/^`cart` is used here/), expect.stringMatching(/^`user` is used here/)]);
+  });
+  it("does not count a name bound again (a getter's result, a type-only import) or one that was never declared (a global)", () => {
+    const before = component("\timport { cart } from './cart';\n\timport type { Item } from './types';\n\tconsole.log($cart, window);");
+    const after = component("\timport { getCartContext } from './cart';\n\timport type { Item } from './types';\n\tconst { cart } = getCartContext();\n\tconsole.log($cart, window);");
+    expect(findDeclarationProblems(after, declarationsBefore(before))).toEqual([]);
+  });
 });
 
 describe('importedExportsFromText', () => {

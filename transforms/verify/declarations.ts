@@ -1,7 +1,8 @@
 /**
  * Checks on the top level of each written script: no name declared twice (an import and a local
- * function, two imports), and no name that was an import (hoisted, usable anywhere) and is now
- * a `const` used by a statement before it (a ReferenceError while the component initialises).
+ * function, two imports), no name that was an import (hoisted, usable anywhere) and is now a
+ * `const` used by a statement before it (a ReferenceError while the component initialises), and
+ * no name left in use with its declaration or import gone.
  */
 import type { Node, Statement } from '@babel/types';
 import { declaredNames, freeReferences } from '../analyse/ast.js';
@@ -24,15 +25,23 @@ interface Declaration {
   scriptIndex: number;
 }
 
-/** What the checks need of a file's top-level declarations before the run: how often each name is declared, and which names were imports. */
+/**
+ * What the checks need of a file's top-level declarations before the run: how often each name is
+ * declared, which names were imports, and every name bound at the top level (type-only imports too).
+ */
 export interface DeclarationsBefore {
   counts: Map<string, number>;
   imported: Set<string>;
+  bound: Set<string>;
 }
 
 export function declarationsBefore(before: ParsedFile | undefined): DeclarationsBefore {
   const declarations = before ? topLevelDeclarations(before) : [];
-  return { counts: countByName(declarations), imported: new Set(declarations.filter((declaration) => declaration.kind === 'import').map((declaration) => declaration.name)) };
+  return {
+    counts: countByName(declarations),
+    imported: new Set(declarations.filter((declaration) => declaration.kind === 'import').map((declaration) => declaration.name)),
+    bound: new Set([...declarations.map((declaration) => declaration.name), ...(before ? typeOnlyImports(before) : [])]),
+  };
 }
 
 /** Problems the run introduces in `after`, a written version of the file `before` describes. */
@@ -68,7 +77,45 @@ export function findDeclarationProblems(after: ParsedFile, before: DeclarationsB
       problems.push({ ...at(script.offset + earlier.start!), reason: `this statement uses \`${declaration.name}\` before the line that now declares it (line ${lineColumn(after.text, declaration.at).line})` });
     }
   }
+  problems.push(...unboundNames(after, before, declarationsAfter));
   return problems;
+}
+
+/**
+ * Names the run left unbound: declared or imported at the top level before, still used after
+ * (as a value, `$name`, or in `typeof name`), and declared nowhere at the top level any more. An
+ * import taken away while a use of it stays would fail to compile or type-check.
+ */
+function unboundNames(after: ParsedFile, before: DeclarationsBefore, declarationsAfter: Declaration[]): DeclarationProblem[] {
+  const boundAfter = new Set([...declarationsAfter.map((declaration) => declaration.name), ...typeOnlyImports(after)]);
+  const reported = new Set<string>();
+  const problems: DeclarationProblem[] = [];
+  for (const script of after.scripts) {
+    for (const statement of script.ast.program.body) {
+      if (statement.type === 'ImportDeclaration') continue;
+      const { values, typeQueries, identifiers } = freeReferences(statement);
+      for (const used of [...values, ...typeQueries]) {
+        // In a component `$cart` reads the store `cart`.
+        const name = after.isComponent && used.startsWith('$') && !before.bound.has(used) ? used.slice(1) : used;
+        if (!before.bound.has(name) || boundAfter.has(name) || reported.has(name)) continue;
+        reported.add(name);
+        const node = identifiers.find((identifier) => identifier.name === used) ?? statement;
+        problems.push({ file: after.path, ...lineColumn(after.text, script.offset + node.start!), reason: `\`${name}\` is used here, but the run would leave it declared nowhere in this file` });
+      }
+    }
+  }
+  return problems;
+}
+
+/** Names a file's `import type` statements and specifiers bring in. */
+function typeOnlyImports(file: ParsedFile): string[] {
+  return file.scripts.flatMap((script) =>
+    script.ast.program.body.flatMap((statement) =>
+      statement.type !== 'ImportDeclaration'
+        ? []
+        : statement.specifiers.filter((specifier) => statement.importKind === 'type' || statement.importKind === 'typeof' || (specifier.type === 'ImportSpecifier' && (specifier.importKind === 'type' || specifier.importKind === 'typeof'))).map((specifier) => specifier.local.name),
+    ),
+  );
 }
 
 /** Value declarations at the top level of a file (a component's scripts share one top level). */
