@@ -119,6 +119,11 @@ describe('findDeclarationProblems', () => {
     const after = component("\timport { getCartContext } from './cart';\n\timport type { Item } from './types';\n\tconst { cart } = getCartContext();\n\tconsole.log($cart, window);");
     expect(findDeclarationProblems(after, declarationsBefore(before))).toEqual([]);
   });
+  it('does not count a typeof of a name the statement declares itself (a parameter of create…Context)', () => {
+    const before = component("\timport { cart } from './cart';\n\tfunction total(): number { return (cart as typeof cart).length; }");
+    const after = component("\timport { getCartContext } from './cart';\n\tfunction createTotalContext({ cart } = getCartContext()) {\n\t\tfunction total(): number { return (cart as typeof cart).length; }\n\t\treturn { total };\n\t}");
+    expect(findDeclarationProblems(after, declarationsBefore(before))).toEqual([]);
+  });
 });
 
 describe('importedExportsFromText', () => {

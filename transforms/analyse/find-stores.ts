@@ -45,6 +45,11 @@ export interface StoreModule {
 export interface TypeQueryRewrite {
   node: Node;
   path: string[];
+  /**
+   * For state imported from another store module (`keyof typeof colors` in a helper that stays):
+   * its local name. The query names that module's context type, and `path` starts after the key.
+   */
+  imported?: string;
 }
 
 /** Cheap text check: can this module create a store, or rune state, at all? */
@@ -274,16 +279,16 @@ function typeQueriesOfMovedState(
     const usedByMovedCode = declared.some((name) => namesInMovedCode.has(name));
     for (const local of statefulLocals) {
       for (const query of typeQueriesOf(statement, local)) {
+        if (importedState.has(local)) {
+          rewrites.push({ node: query.node, path: query.path, imported: local });
+          continue;
+        }
         const exported = exportedAs.get(local);
         if (exported !== undefined && !usedByMovedCode) {
           rewrites.push({ node: query.node, path: [bundleKey({ statefulExports }, exported), ...query.path] });
           continue;
         }
-        const why = importedState.has(local)
-          ? `\`${local}\` is imported state, which this module will take from its context inside the moved code only`
-          : exported === undefined
-            ? `\`${local}\` is not exported, so no context type names it`
-            : 'the moved code uses this declaration, so naming the context type here would be circular';
+        const why = exported === undefined ? `\`${local}\` is not exported, so no context type names it` : 'the moved code uses this declaration, so naming the context type here would be circular';
         problems.push({ file: file.path, ...lineColumn(file.text, script.offset + query.node.start!), reason: `\`typeof ${local}\` names a value that moves into context, and ${why}; write the type out instead (for a store, \`Writable<…>\`; for \`$state\`, the type of its value), then run again` });
       }
     }

@@ -20,8 +20,8 @@ import type { ModulePlan } from '../plan.js';
 import { contextApi } from './context-api.js';
 import { rewriteConsumerImports, type ContextCall } from './consumer.js';
 import { indexedType, type Replacement, type TypeUseEdits } from './type-uses.js';
-import { lineEndAfter, lineStartOf } from '../text.js';
-import { endOf, insertAfterImports, removeStatement, rewriteSpecifierList, startOf, statement, statementLineRange, type ScriptEditor } from './script-edits.js';
+import { lineEndAfter, lineStartOf, unusedName } from '../text.js';
+import { endOf, insertAfterImports, namesInUse, quoted, removeStatement, rewriteSpecifierList, startOf, statement, statementLineRange, type ScriptEditor } from './script-edits.js';
 
 /**
  * `exportCreate`: unit tests make state of their own with `create…Context()`, so it is exported.
@@ -35,7 +35,22 @@ export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, p
   // `typeof` of state that moves names the context type: this module's own (`typeof cart` in a
   // type that stays), and other modules' imported only as types. In moved code the new text goes
   // into the copy, elsewhere in place.
-  const ownQueries = module.typeQueries.map(({ node, path }) => ({ start: startOf(editor, node), end: endOf(editor, node), text: indexedType(editor, names.type, path) }));
+  const ownQueries = module.typeQueries.filter((query) => !query.imported).map(({ node, path }) => ({ start: startOf(editor, node), end: endOf(editor, node), text: indexedType(editor, names.type, path) }));
+  // `typeof` of another store module's state outside the moved code names that module's context
+  // type, imported as a type (`keyof typeof colors` -> `keyof PaletteContext['colors']`).
+  const dependencyTypes = new Map<ModulePlan, string>();
+  const typeImports: string[] = [];
+  for (const query of module.typeQueries) {
+    const use = query.imported === undefined ? undefined : plan.dependencies.find((candidate) => candidate.name.local === query.imported && candidate.name.imported !== '*');
+    if (!use) continue;
+    let local = dependencyTypes.get(use.plan);
+    if (!local) {
+      local = unusedName(use.plan.names.type, [], namesInUse(editor, dependencyTypes.values()));
+      dependencyTypes.set(use.plan, local);
+      typeImports.push(statement(style, `import type { ${local === use.plan.names.type ? local : `${use.plan.names.type} as ${local}`} } from ${quoted(style, use.statement.source)}`));
+    }
+    ownQueries.push({ start: startOf(editor, query.node), end: endOf(editor, query.node), text: indexedType(editor, local, [use.bundleKey, ...query.path]) });
+  }
   const queries = [...ownQueries, ...typeEdits.queries];
   // State from other store modules comes from their bundles: parameters of `create…` that default
   // to the context (it runs in the root layout, after their init), so that a test can hand its own in.
@@ -70,7 +85,7 @@ export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, p
 
   removeFromExportLists(editor, module.statefulLocals);
   for (const query of queries) if (!inPieces(query)) editor.edits.overwrite(query.start, query.end, query.text);
-  insertAfterImports(editor, api.imports);
+  insertAfterImports(editor, [...api.imports, ...typeImports]);
   return dependencyCalls.map((call) => call.plan);
 }
 

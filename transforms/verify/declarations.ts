@@ -5,7 +5,7 @@
  * no name left in use with its declaration or import gone.
  */
 import type { Node, Statement } from '@babel/types';
-import { declaredNames, freeReferences } from '../analyse/ast.js';
+import { declaredNames, freeReferences, patternNames, walk } from '../analyse/ast.js';
 import type { ParsedFile } from '../analyse/parse.js';
 import { lineColumn } from '../text.js';
 import type { SourceLocation } from '../types.js';
@@ -94,7 +94,10 @@ function unboundNames(after: ParsedFile, before: DeclarationsBefore, declaration
     for (const statement of script.ast.program.body) {
       if (statement.type === 'ImportDeclaration') continue;
       const { values, typeQueries, identifiers } = freeReferences(statement);
-      for (const used of [...values, ...typeQueries]) {
+      // (`typeof name` is read without scopes: a name declared inside the statement, a parameter of
+      // `create…Context({ cart })`, may be what it names.)
+      const declaredInside = namesDeclaredIn(statement);
+      for (const used of [...values, ...[...typeQueries].filter((name) => !declaredInside.has(name))]) {
         // In a component `$cart` reads the store `cart`.
         const name = after.isComponent && used.startsWith('$') && !before.bound.has(used) ? used.slice(1) : used;
         if (!before.bound.has(name) || boundAfter.has(name) || reported.has(name)) continue;
@@ -105,6 +108,20 @@ function unboundNames(after: ParsedFile, before: DeclarationsBefore, declaration
     }
   }
   return problems;
+}
+
+/** Every name declared anywhere inside a statement: variables, functions, classes, parameters, catch clauses. */
+function namesDeclaredIn(statement: Statement): Set<string> {
+  const names = new Set<string>();
+  walk(statement, (node) => {
+    if (node.type === 'VariableDeclarator') for (const name of patternNames(node.id)) names.add(name);
+    if ((node.type === 'FunctionDeclaration' || node.type === 'ClassDeclaration') && node.id) names.add(node.id.name);
+    if (node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression' || node.type === 'ObjectMethod' || node.type === 'ClassMethod') {
+      for (const param of node.params) for (const name of patternNames(param as Node)) names.add(name);
+    }
+    if (node.type === 'CatchClause' && node.param) for (const name of patternNames(node.param)) names.add(name);
+  });
+  return names;
 }
 
 /** Names a file's `import type` statements and specifiers bring in. */
