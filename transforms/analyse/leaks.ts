@@ -23,7 +23,7 @@ import { locateScripts, type LocatedScript, type LocatedScripts } from './script
 import { readImportsFromText, type ImportedName, type ModuleSyntax, type TextImport } from './module-syntax.js';
 import type { ServerRendering } from './server-rendering.js';
 import type { SourceIndex } from './source-index.js';
-import { unwrapTypeCast } from './store-calls.js';
+import { svelteCreatorNamed, svelteCreators, unwrapTypeCast, type SvelteCreators } from './store-calls.js';
 import { isTestFile, isToolingFile } from './store-modules.js';
 
 /** Where a piece of code runs, or the function whose callers decide it. */
@@ -1005,14 +1005,14 @@ interface OwnWrite {
 function ownWrites(syntax: ModuleSyntax, script: Script, local: string, importedFunction: (local: string) => FactoryCode | undefined): OwnWrite[] {
   const init = declaredValue(script, local);
   if (init?.type !== 'CallExpression') return [];
-  const found = startFunctionWrites(init, [], storeCreatorNames(syntax));
+  const found = startFunctionWrites(init, [], svelteCreators(syntax));
   const callee = init.callee.type === 'Identifier' ? init.callee.name : undefined;
   const own = callee ? declaredValue(script, callee) : undefined;
-  if (own && isFunction(own)) return [...found, ...factoryWrites(own, storeCreatorNames(syntax))];
+  if (own && isFunction(own)) return [...found, ...factoryWrites(own, svelteCreators(syntax))];
   const imported = callee ? importedFunction(callee) : undefined;
   if (!imported) return found;
   const at = { file: imported.file, script: imported.script };
-  return [...found, ...factoryWrites(imported.fn, storeCreatorNames(imported.syntax)).map((write) => ({ ...write, in: at }))];
+  return [...found, ...factoryWrites(imported.fn, svelteCreators(imported.syntax)).map((write) => ({ ...write, in: at }))];
 }
 
 /** What a top-level declaration of a script gives `name`: a variable's value, or the function declared. */
@@ -1028,8 +1028,8 @@ function declaredValue(script: Script, name: string): Node | undefined {
 }
 
 /** The `set`/`update` calls of a start function (`readable(x, (set) => …)`): they run when the store gets its first subscriber. */
-function startFunctionWrites(call: Node, above: Node[], creators: Map<string, string>): OwnWrite[] {
-  if (call.type !== 'CallExpression' || !isStoreCreator(call.callee, creators, ['writable', 'readable'])) return [];
+function startFunctionWrites(call: Node, above: Node[], creators: SvelteCreators): OwnWrite[] {
+  if (call.type !== 'CallExpression' || !isWritableOrReadable(call.callee, creators)) return [];
   const start = call.arguments[1];
   if (!start || !isFunction(start)) return [];
   const setters = new Set((start as unknown as { params: Node[] }).params.slice(0, 2).flatMap((param) => (param.type === 'Identifier' ? [param.name] : [])));
@@ -1072,7 +1072,7 @@ function decidedByEnvironmentOnly(fn: Node): boolean {
  * run when the factory runs (at startup, for module-level state), or by what it sets up then.
  * Stores it makes with a start function write when subscribed.
  */
-function factoryWrites(factory: Node, creators: Map<string, string>): OwnWrite[] {
+function factoryWrites(factory: Node, creators: SvelteCreators): OwnWrite[] {
   const factoryBody = (factory as unknown as { body: Node }).body;
   const inner = new Set<string>();
   const innerSetters = new Set<string>();
@@ -1081,7 +1081,7 @@ function factoryWrites(factory: Node, creators: Map<string, string>): OwnWrite[]
       if (statement.type !== 'VariableDeclaration') continue;
       for (const declarator of statement.declarations) {
         const value = declarator.init && unwrapTypeCast(declarator.init);
-        if (value?.type !== 'CallExpression' || !(isStoreCreator(value.callee, creators, ['writable', 'readable']) || calleeName(value.callee) === '$state' || calleeName(value.callee) === '$state.raw')) continue;
+        if (value?.type !== 'CallExpression' || !(isWritableOrReadable(value.callee, creators) || calleeName(value.callee) === '$state' || calleeName(value.callee) === '$state.raw')) continue;
         if (declarator.id.type === 'Identifier') inner.add(declarator.id.name);
         else if (declarator.id.type === 'ObjectPattern') {
           for (const property of declarator.id.properties) {
@@ -1110,20 +1110,8 @@ function factoryWrites(factory: Node, creators: Map<string, string>): OwnWrite[]
   return found;
 }
 
-/** Local names under which `svelte/store`'s creators are imported, and namespaces of it (`store.writable`). */
-function storeCreatorNames(syntax: ModuleSyntax): Map<string, string> {
-  const names = new Map<string, string>();
-  for (const statement of syntax.imports) {
-    if (statement.source !== 'svelte/store') continue;
-    for (const name of statement.names) if (!name.typeOnly) names.set(name.local, name.imported === '*' ? '*' : name.imported);
-  }
-  return names;
-}
-
-function isStoreCreator(callee: Node, creators: Map<string, string>, kinds: string[]): boolean {
-  if (callee.type === 'Identifier') return kinds.includes(creators.get(callee.name) ?? '');
-  return callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && creators.get(callee.object.name) === '*' && callee.property.type === 'Identifier' && kinds.includes(callee.property.name);
-}
+/** `writable(…)` or `readable(…)`: the stores a start function may set. */
+const isWritableOrReadable = (callee: Node, creators: SvelteCreators): boolean => ['writable', 'readable'].includes(svelteCreatorNamed(callee, creators) ?? '');
 
 /** `set(v)`, or `set` handed to a call (`.then(set)`). */
 function isCalledOrHanded(node: Node, parent: Node | undefined): boolean {

@@ -39,16 +39,39 @@ export interface StoreCalls {
   factories: Set<string>;
 }
 
-export function recogniseStoreCalls(body: Statement[], syntax: ModuleSyntax, isImportedFactory: ImportedFactoryCheck, runes: boolean): StoreCalls {
-  const creators = new Map<string, string>();
-  const namespaces = new Set<string>();
+/** Svelte's store creators as a module imports them: local names (`writable as w`) and namespaces (`import * as store`). */
+export interface SvelteCreators {
+  names: Map<string, string>;
+  namespaces: Set<string>;
+}
+
+export function svelteCreators(syntax: ModuleSyntax): SvelteCreators {
+  const found: SvelteCreators = { names: new Map(), namespaces: new Set() };
   for (const statement of syntax.imports) {
+    if (statement.source !== 'svelte/store') continue;
     for (const name of statement.names) {
       if (name.typeOnly) continue;
-      if (statement.source === 'svelte/store') {
-        if (name.imported === '*') namespaces.add(name.local);
-        else if (STORE_CREATORS.has(name.imported)) creators.set(name.local, name.imported);
-      } else if (statement.source === 'svelte/reactivity' && REACTIVE_CLASSES.has(name.imported)) {
+      if (name.imported === '*') found.namespaces.add(name.local);
+      else if (STORE_CREATORS.has(name.imported)) found.names.set(name.local, name.imported);
+    }
+  }
+  return found;
+}
+
+/** Which of Svelte's creators a callee names (`writable`, `w`, `store.readable`), if any. */
+export function svelteCreatorNamed(callee: Node, { names, namespaces }: SvelteCreators): string | undefined {
+  if (callee.type === 'Identifier') return names.get(callee.name);
+  const isNamespaced = callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && namespaces.has(callee.object.name) && callee.property.type === 'Identifier' && STORE_CREATORS.has(callee.property.name);
+  return isNamespaced ? (callee.property as { name: string }).name : undefined;
+}
+
+export function recogniseStoreCalls(body: Statement[], syntax: ModuleSyntax, isImportedFactory: ImportedFactoryCheck, runes: boolean): StoreCalls {
+  const svelte = svelteCreators(syntax);
+  const creators = new Map<string, string>(svelte.names);
+  for (const statement of syntax.imports) {
+    for (const name of statement.names) {
+      if (name.typeOnly || statement.source === 'svelte/store') continue;
+      if (statement.source === 'svelte/reactivity' && REACTIVE_CLASSES.has(name.imported)) {
         creators.set(name.local, 'factory');
       } else if (name.imported !== '*') {
         const creator = isImportedFactory(statement.source, name.imported);
@@ -64,17 +87,8 @@ export function recogniseStoreCalls(body: Statement[], syntax: ModuleSyntax, isI
     if (call.type !== 'CallExpression') return undefined;
     const callee = call.callee;
     if (runes && STATE_RUNES.has(calleeName(callee))) return { creator: 'rune', call };
-    if (callee.type === 'Identifier') {
-      const creator = creators.get(callee.name);
-      return creator ? { creator, call } : undefined;
-    }
-    const isNamespaced =
-      callee.type === 'MemberExpression' &&
-      callee.object.type === 'Identifier' &&
-      namespaces.has(callee.object.name) &&
-      callee.property.type === 'Identifier' &&
-      STORE_CREATORS.has(callee.property.name);
-    return isNamespaced ? { creator: (callee.property as { name: string }).name, call } : undefined;
+    const creator = callee.type === 'Identifier' ? creators.get(callee.name) : svelteCreatorNamed(callee, svelte);
+    return creator ? { creator, call } : undefined;
   };
   const isStoreCall = (node: Node): boolean => creatorOf(node) !== undefined;
 
