@@ -61,7 +61,9 @@ export async function readProject(root: string, ignorePatterns: string[] = []): 
     const leftAlone = (message: string, bytes?: Buffer) => unreadable.push({ file: path, line: 1, column: 1, message, text: bytes ? lossy.decode(bytes) : '' });
     let bytes: Buffer | undefined;
     try {
-      const real = realpathSync.native(join(root, path));
+      // Only a linked file can lead elsewhere: the walk enters no linked folder. (Resolving every
+      // path cost a tenth of a second on 6,000 files.)
+      const real = walked.linkedFiles.has(path) ? realpathSync.native(join(root, path)) : join(realRoot, path);
       bytes = readFileSync(real);
       const rel = relative(realRoot, real);
       if (rel.startsWith('..') || isAbsolute(rel)) unreadable.push({ file: path, line: 1, column: 1, message: `links outside the project (${real}); left alone`, text: lossy.decode(bytes), linksOut: true });

@@ -10,6 +10,8 @@ import { isAbsolute, join, relative } from 'node:path';
 export interface Walked {
   /** Files, relative to the root, POSIX; a linked file counts as a file. */
   files: string[];
+  /** Those of `files` that are links (to a file inside the root). */
+  linkedFiles: Set<string>;
   /** Linked folders that point inside the root: `src/lib` -> `lib-real`. */
   linksInside: Array<{ path: string; target: string }>;
   /** Linked folders (or files) that point outside the root, with where they point. */
@@ -25,7 +27,7 @@ export function walk(root: string, skipFolder: (path: string) => boolean = () =>
     const rel = relative(realRoot, real);
     return !rel.startsWith('..') && !isAbsolute(rel);
   };
-  const walked: Walked = { files: [], linksInside: [], linksOut: [] };
+  const walked: Walked = { files: [], linkedFiles: new Set(), linksInside: [], linksOut: [] };
   const pending = [''];
   for (let folder = pending.pop(); folder !== undefined; folder = pending.pop()) {
     let entries;
@@ -51,7 +53,10 @@ export function walk(root: string, skipFolder: (path: string) => boolean = () =>
           continue; // a dangling link
         }
         if (!inside(real)) walked.linksOut.push({ path, target: real });
-        else if (!isFolder) walked.files.push(path);
+        else if (!isFolder) {
+          walked.files.push(path);
+          walked.linkedFiles.add(path);
+        }
         else if (!skipFolder(path)) walked.linksInside.push({ path, target: relative(realRoot, real).split('\\').join('/') });
       }
     }

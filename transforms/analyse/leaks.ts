@@ -326,8 +326,8 @@ class LeakAnalysis {
     for (const importer of only ? [only] : this.importersOf(modulePath)) {
       const text = this.index.files.get(importer) ?? '';
       // (A namespace's computed member, `state[name]`, need not name it.)
-      if (exported !== 'default' && !mentionsWord(text, exported) && !NAMESPACE_IMPORT.test(text)) continue;
-      if (wanted !== 'all' && !mayWriteExport(text, exported, wanted.handed)) continue;
+      if (exported !== 'default' && !mentionsWord(text, exported) && !this.importsNamespace(importer, text)) continue;
+      if (wanted !== 'all' && !mayWriteExport(text, exported, wanted.handed, this.importsNamespace(importer, text))) continue;
       const fromText = wanted === 'all' && exported !== 'default' ? this.referencesFromText(importer, modulePath, exported) : undefined;
       if (fromText) {
         references.push(...fromText);
@@ -341,6 +341,15 @@ class LeakAnalysis {
       }
     }
     return references;
+  }
+
+  private readonly namespaceImports = new Map<string, boolean>();
+
+  /** Whether a file's text has a namespace import (`import * as state from …`); asked for each export it may use, so read once. */
+  private importsNamespace(path: string, text: string): boolean {
+    let found = this.namespaceImports.get(path);
+    if (found === undefined) this.namespaceImports.set(path, (found = NAMESPACE_IMPORT.test(text)));
+    return found;
   }
 
   /**
@@ -786,9 +795,9 @@ class LeakAnalysis {
  * Whether a file's text that names export `exported` may write it, read without parsing: one of
  * the names it may be imported under (its own, an alias after `as`) is written somewhere. A superset.
  */
-function mayWriteExport(text: string, exported: string, handed: ReadonlySet<string>): boolean {
+function mayWriteExport(text: string, exported: string, handed: ReadonlySet<string>, importsNamespace: boolean): boolean {
   // Through a namespace (`state.cart.set(…)`) the export is a member, which the patterns do not follow.
-  if (exported === 'default' || NAMESPACE_IMPORT.test(text)) return true;
+  if (exported === 'default' || importsNamespace) return true;
   const aliased = cachedPatterns(aliasPatterns, exported, (escaped) => new RegExp(`(?:^|[^\\w$])${escaped}\\s+as\\s+([\\w$]+)`, 'g'));
   const aliases = [...text.matchAll(aliased)].map((match) => match[1]!);
   return [exported, ...aliases].some((local) => mayWrite(text, local, handed) || mayBeAliased(text, local));
