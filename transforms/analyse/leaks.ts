@@ -59,10 +59,18 @@ interface ComponentText {
   imports: TextImport[];
   /** What each import's source resolves to (null: nothing of the app), once needed. */
   targets: Array<string | null>;
-  /** The words of its scripts, the instance script's imports left out, once needed. */
-  scriptWords?: Set<string>;
-  /** Its markup (the scripts blanked), the words in it and its browser-only places (null: unclear), once needed. */
-  markup?: { text: string; words: Set<string>; places: Array<[number, number]> | null };
+  /** What it imports from each store module asked about, once needed. */
+  bindings: Map<string, ComponentBindings>;
+  /** Its scripts' code, the instance script's imports left out, once needed. */
+  scriptCode?: string;
+  /** Its markup (the scripts blanked) and its browser-only places (null: unclear), once needed. */
+  markup?: { text: string; places: Array<[number, number]> | null };
+}
+
+/** The locals a component imports each export of one module under, and whether it imports a namespace leading there. */
+interface ComponentBindings {
+  locals: Map<string, Set<string>>;
+  throughNamespace: boolean;
 }
 
 /** A reference in a script or in markup, with the nodes from the root down to it. */
@@ -109,7 +117,7 @@ class LeakAnalysis {
   private readonly functionContexts = new Map<string, Context>();
   private readonly scriptIndexes = new WeakMap<Script, Map<string, Reference[]>>();
   private readonly markupIndexes = new WeakMap<ParsedFile, Map<string, Reference[]>>();
-  private readonly markupTexts = new WeakMap<ParsedFile, { text: string; words: Set<string> }>();
+  private readonly markupTexts = new WeakMap<ParsedFile, string>();
   private readonly bindings = new WeakMap<Script, Map<string, ImportedName[]>>();
   private readonly leaders = new Map<string, Set<string>>();
   private readonly importers = new Map<string, string[]>();
@@ -296,16 +304,13 @@ class LeakAnalysis {
     // Cheap text checks first: Svelte's parser runs only for markup that mentions one of the names
     // (in a way that can write it, when only writes are wanted).
     let markup = this.markupTexts.get(file);
-    if (!markup) {
-      const text = markupText(file);
-      this.markupTexts.set(file, (markup = { text, words: wordSet(text) }));
-    }
-    if (![...names].some((name) => markup.words.has(name) || markup.words.has(`$${name}`))) return [];
-    if (wanted !== 'all' && ![...names].some((name) => mayWrite(markup.text, name, wanted.handed))) return [];
+    if (markup === undefined) this.markupTexts.set(file, (markup = markupText(file)));
+    if (![...names].some((name) => mentionsName(markup, name))) return [];
+    if (wanted !== 'all' && ![...names].some((name) => mayWrite(markup, name, wanted.handed))) return [];
     let byName = this.markupIndexes.get(file);
     // A function whose every mention sits in an event handler or a browser-only directive is called
     // in the browser there, which is all a caller's place tells (only writes are reported by place).
-    if (!byName && wanted === 'all' && mentionedOnlyInBrowserPlaces(markup.text, names)) {
+    if (!byName && wanted === 'all' && mentionedOnlyInBrowserPlaces(markup, names)) {
       return [{ file, script: undefined, node: { type: 'Identifier', name: [...names][0]!, start: 0, end: 0 } as Node, path: [], browserDirective: true }];
     }
     if (!byName) {
@@ -454,7 +459,7 @@ class LeakAnalysis {
         }
         // One reference for every mention, all in the browser: placed at the first.
         const name = (markupReference.node as unknown as { name: string }).name;
-        const start = Math.max(0, wordAt(this.markupTexts.get(file)?.text ?? '', name));
+        const start = Math.max(0, wordAt(this.markupTexts.get(file) ?? '', name));
         found.push({ reference: { ...markupReference, node: { ...markupReference.node, start, end: start + name.length } as Node }, setter: 'always' });
       }
     }
@@ -506,30 +511,39 @@ class LeakAnalysis {
     const component = this.componentText(importer);
     if (!component) return undefined;
     const { text, imports } = component;
-    const leading = this.leadingTo(modulePath);
-    const locals = new Set<string>();
-    let throughNamespace = false;
-    imports.forEach((statement, i) => {
-      const target = (component.targets[i] ??= this.index.resolve(statement.source, importer) ?? null);
-      if (!target || !leading.has(target)) return;
-      for (const name of statement.names) {
-        if (name.imported === '*' && !name.typeOnly) throughNamespace = true;
-        if (name.typeOnly || name.imported === '*') continue;
-        const origin = this.index.resolveExport(target, name.imported);
-        if (origin?.module === modulePath && origin.exported === exported) locals.add(name.local);
-      }
-    });
+    const bindings = component.bindings.get(modulePath) ?? this.componentBindings(importer, component, modulePath);
     // A namespace import's members are read from the tree (`state.cart.set(…)`).
-    if (throughNamespace) return undefined;
+    if (bindings.throughNamespace) return undefined;
+    const locals = bindings.locals.get(exported) ?? new Set<string>();
     // Mentioned in a script outside the instance script's imports: a parse must tell what that does.
-    const scriptWords = (component.scriptWords ??= wordSet(component.located.scripts.map((script) => (script === component.instance ? blankRanges(component.code, imports) : text.slice(script.start, script.end))).join(' ')));
-    if ([...locals, exported].some((name) => scriptWords.has(name) || scriptWords.has(`$${name}`))) return undefined;
+    const scriptCode = (component.scriptCode ??= component.located.scripts.map((script) => (script === component.instance ? blankRanges(component.code, imports) : text.slice(script.start, script.end))).join(' '));
+    if ([...locals, exported].some((name) => mentionsName(scriptCode, name))) return undefined;
     if (locals.size === 0) return [];
     const markup = (component.markup ??= markupOf(blankScripts(text, component.located)));
-    if (![...locals].some((name) => markup.words.has(name) || markup.words.has(`$${name}`))) return [];
+    if (![...locals].some((name) => mentionsName(markup.text, name))) return [];
     if (!mentionedOnlyInBrowserPlaces(markup.text, locals, markup.places)) return undefined;
     const file: ParsedFile = parsed ?? { path: importer, text, isComponent: true, scripts: [], instanceInsertAt: 0 };
     return [{ file, script: undefined, node: { type: 'Identifier', name: [...locals][0]!, start: 0, end: 0 } as Node, path: [], browserDirective: true }];
+  }
+
+  /** What a component read as text imports from `modulePath`, through barrels: the locals of each export. Asked once per export of the module, so read once. */
+  private componentBindings(importer: string, component: ComponentText, modulePath: string): ComponentBindings {
+    const leading = this.leadingTo(modulePath);
+    const bindings: ComponentBindings = { locals: new Map(), throughNamespace: false };
+    component.imports.forEach((statement, i) => {
+      const target = (component.targets[i] ??= this.index.resolve(statement.source, importer) ?? null);
+      if (!target || !leading.has(target)) return;
+      for (const name of statement.names) {
+        if (name.imported === '*' && !name.typeOnly) bindings.throughNamespace = true;
+        if (name.typeOnly || name.imported === '*') continue;
+        const origin = this.index.resolveExport(target, name.imported);
+        if (origin?.module !== modulePath) continue;
+        if (!bindings.locals.has(origin.exported)) bindings.locals.set(origin.exported, new Set());
+        bindings.locals.get(origin.exported)!.add(name.local);
+      }
+    });
+    component.bindings.set(modulePath, bindings);
+    return bindings;
   }
 
   private readonly componentTexts = new Map<string, ComponentText | undefined>();
@@ -542,7 +556,7 @@ class LeakAnalysis {
     const instance = located?.scripts.find((script) => script.kind === 'instance');
     const code = instance && text!.slice(instance.start, instance.end);
     const imports = code === undefined ? undefined : readImportsFromText(code);
-    const found = imports && { text: text!, located: located!, instance: instance!, code: code!, imports, targets: [] };
+    const found = imports && { text: text!, located: located!, instance: instance!, code: code!, imports, targets: [], bindings: new Map() };
     this.componentTexts.set(path, found);
     return found;
   }
@@ -865,8 +879,8 @@ function mentionPattern(name: string): RegExp {
   return new RegExp(`(?<![\\w$])\\$?${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
 }
 
-/** The words (`[$\w]+`, whole) of a text: whether it mentions a name at all (`$name` is its own word). */
-const wordSet = (text: string): Set<string> => new Set(text.match(/[$\w]+/g));
+/** Whether a text mentions `name` or the store `$name`, each as a whole word (`[$\w]+`): a search, with nothing built per file. */
+const mentionsName = (text: string, name: string): boolean => mentionsWord(text, name) || mentionsWord(text, `$${name}`);
 
 /** `bits-ui`, `@skeletonlabs/skeleton-svelte/components`: a package's name, not a path or an alias. */
 const PACKAGE_SPECIFIER = /^(?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(?:\/|$)/i;
@@ -886,7 +900,7 @@ function wordAt(text: string, word: string): number {
   return -1;
 }
 
-const markupOf = (text: string): NonNullable<ComponentText['markup']> => ({ text, words: wordSet(text), places: browserPlaces(text) ?? null });
+const markupOf = (text: string): NonNullable<ComponentText['markup']> => ({ text, places: browserPlaces(text) ?? null });
 
 const isBrowserAttribute = (name: string) => /^on[a-z]/i.test(name) || /^(?:on|bind|use|transition|in|out|animate):/.test(name);
 
