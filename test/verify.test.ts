@@ -119,6 +119,12 @@ describe('findDeclarationProblems', () => {
     const after = component("\timport { getCartContext } from './cart';\n\timport type { Item } from './types';\n\tconst { cart } = getCartContext();\n\tconsole.log($cart, window);");
     expect(findDeclarationProblems(after, declarationsBefore(before))).toEqual([]);
   });
+  it('finds such a name in a statement that spells it with escapes or as `$name`, which the text search before the walk does not see as the word', () => {
+    const before = component("\timport { cart } from './cart';\n\timport { user } from './user';\n\tconsole.log(\\u0063art);\n\t$user;");
+    const after = component("\timport { getUserContext } from './user';\n\tconsole.log(\\u0063art);\n\t$user;");
+    const reasons = findDeclarationProblems(after, declarationsBefore(before)).map((problem) => problem.reason);
+    expect(reasons).toEqual([expect.stringMatching(/^`cart` is used here/), expect.stringMatching(/^`user` is used here/)]);
+  });
   it('does not count a typeof of a name the statement declares itself (a parameter of create…Context)', () => {
     const before = component("\timport { cart } from './cart';\n\tfunction total(): number { return (cart as typeof cart).length; }");
     const after = component("\timport { getCartContext } from './cart';\n\tfunction createTotalContext({ cart } = getCartContext()) {\n\t\tfunction total(): number { return (cart as typeof cart).length; }\n\t\treturn { total };\n\t}");

@@ -100,3 +100,16 @@ export function unusedName(base: string, texts: readonly string[], taken: Pick<R
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+const isWordCharacter = (code: number) => (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 36;
+
+/** Whether `text` has `word` as a whole word (`[$\w]+`): a search, with nothing built per text. */
+export const mentionsWord = (text: string, word: string): boolean => wordAt(text, word) !== -1;
+
+/** Where `text` first has `word` as a whole word (`[$\w]+`), or -1. */
+export function wordAt(text: string, word: string): number {
+  for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + 1)) {
+    if (!isWordCharacter(text.charCodeAt(at - 1)) && !isWordCharacter(text.charCodeAt(at + word.length))) return at;
+  }
+  return -1;
+}

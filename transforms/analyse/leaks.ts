@@ -14,7 +14,7 @@
  */
 import { posix } from 'node:path';
 import type { Node } from '@babel/types';
-import { lineColumn } from '../text.js';
+import { lineColumn, mentionsWord, wordAt } from '../text.js';
 import type { LeakClass, SourceLocation, StateReport, StateWrite } from '../types.js';
 import { freeReferences, patternNames, walk } from './ast.js';
 import type { StoreModule } from './find-stores.js';
@@ -887,18 +887,6 @@ const PACKAGE_SPECIFIER = /^(?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(?:\/|$)/i;
 
 const NAMESPACE_IMPORT = /\bimport\s*\*\s*as\b/;
 
-const isWordCharacter = (code: number) => (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 36;
-
-/** Whether `text` has `word` as a whole word (`[$\w]+`): a search, with nothing built per file. */
-const mentionsWord = (text: string, word: string): boolean => wordAt(text, word) !== -1;
-
-/** Where `text` first has `word` as a whole word, or -1. */
-function wordAt(text: string, word: string): number {
-  for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + 1)) {
-    if (!isWordCharacter(text.charCodeAt(at - 1)) && !isWordCharacter(text.charCodeAt(at + word.length))) return at;
-  }
-  return -1;
-}
 
 const markupOf = (text: string): NonNullable<ComponentText['markup']> => ({ text, places: browserPlaces(text) ?? null });
 

@@ -7,7 +7,7 @@
 import type { Node, Statement } from '@babel/types';
 import { declaredNames, freeReferences, patternNames, walk } from '../analyse/ast.js';
 import type { ParsedFile } from '../analyse/parse.js';
-import { lineColumn } from '../text.js';
+import { lineColumn, mentionsWord } from '../text.js';
 import type { SourceLocation } from '../types.js';
 
 export interface DeclarationProblem extends SourceLocation {
@@ -88,11 +88,18 @@ export function findDeclarationProblems(after: ParsedFile, before: DeclarationsB
  */
 function unboundNames(after: ParsedFile, before: DeclarationsBefore, declarationsAfter: Declaration[]): DeclarationProblem[] {
   const boundAfter = new Set([...declarationsAfter.map((declaration) => declaration.name), ...typeOnlyImports(after)]);
+  // Only a name bound before and not after can be left unbound: most written files have none, and
+  // only statements whose text names one need their references read.
+  const unbound = [...before.bound].filter((name) => !boundAfter.has(name));
+  if (unbound.length === 0) return [];
   const reported = new Set<string>();
   const problems: DeclarationProblem[] = [];
   for (const script of after.scripts) {
     for (const statement of script.ast.program.body) {
       if (statement.type === 'ImportDeclaration') continue;
+      // (An identifier may be spelled with escapes, `\u0063art`, which a text search cannot see.)
+      const code = script.code.slice(statement.start!, statement.end!);
+      if (!code.includes('\\u') && !unbound.some((name) => mentionsWord(code, name) || mentionsWord(code, `$${name}`))) continue;
       const { values, typeQueries, identifiers } = freeReferences(statement);
       // (`typeof name` is read without scopes: a name declared inside the statement, a parameter of
       // `create…Context({ cart })`, may be what it names.)
