@@ -2,6 +2,7 @@
  * Every file of the project, parsed at most once and only when asked for. Files that cannot be
  * parsed are remembered with their error and never edited.
  */
+import { posix } from 'node:path';
 import { MigrationError } from '../errors.js';
 import type { FileError, ProjectFiles, UnreadableFile } from '../types.js';
 import type { Project } from './project.js';
@@ -163,8 +164,13 @@ export class SourceIndex {
     return syntax;
   }
 
+  private readonly resolved = new Map<string, string | undefined>();
+
+  /** The project file `specifier` refers to from `importer`: worked out once per folder, as many files of a folder import the same modules. */
   resolve(specifier: string, importer: string): string | undefined {
-    return resolveImport(specifier, importer, this.project, this.files);
+    const key = `${posix.dirname(importer)}\0${specifier}`;
+    if (!this.resolved.has(key)) this.resolved.set(key, resolveImport(specifier, importer, this.project, this.files));
+    return this.resolved.get(key);
   }
 
   private readonly exportOrigins = new Map<string, { module: string; exported: string } | undefined>();
