@@ -77,6 +77,29 @@ export function parseScriptCode(path: string, fileText: string, code: string, of
 }
 
 /**
+ * Drops every node's line-and-column `loc` (nothing here reads it: places are offsets) from a tree
+ * that is kept. Those objects are two fifths of a kept tree, and a kept tree is copied by the
+ * garbage collector as it ages: on a big app this takes more time off collecting than the walk costs.
+ */
+export function dropLocations(node: object): void {
+  const record = node as Record<string, unknown>;
+  record.loc = null;
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i++) {
+    const value = record[keys[i]!];
+    if (value === null || typeof value !== 'object') continue;
+    if (Array.isArray(value)) {
+      for (let j = 0; j < value.length; j++) {
+        const item = value[j] as unknown;
+        if (item !== null && typeof item === 'object' && (item as { loc?: unknown }).loc !== undefined) dropLocations(item);
+      }
+    } else if ((value as { loc?: unknown }).loc !== undefined && (value as { type?: unknown }).type !== undefined) {
+      dropLocations(value);
+    }
+  }
+}
+
+/**
  * How much of a component to read: `locate` finds its scripts by scanning its tags, leaving the
  * markup to Svelte's parser only when the scan cannot tell; `parse` has Svelte's parser read the
  * markup too, so that a markup error is an error.

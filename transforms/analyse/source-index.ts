@@ -7,7 +7,7 @@ import { MigrationError } from '../errors.js';
 import type { FileError, ProjectFiles, UnreadableFile } from '../types.js';
 import type { Project } from './project.js';
 import { readModuleSyntax, type ModuleSyntax } from './module-syntax.js';
-import { isComponentPath, parseFile, parseMarkup, type ParsedFile, type Script } from './parse.js';
+import { dropLocations, isComponentPath, parseFile, parseMarkup, type ParsedFile, type Script } from './parse.js';
 import { appScope } from './app-scope.js';
 import { resolveImport } from './resolve.js';
 import { packageNamed } from './workspace-packages.js';
@@ -71,6 +71,7 @@ export class SourceIndex {
       } else if (text !== undefined) {
         try {
           result = parseFile(path, text);
+          for (const script of result.scripts) dropLocations(script.ast);
         } catch (error) {
           if (!(error instanceof MigrationError)) throw error;
           this.errors.set(path, { file: error.file, line: error.line, column: error.column, message: error.reason });
