@@ -5,6 +5,8 @@ import { parseFile, parseWritten, writtenLayout } from '../transforms/analyse/pa
 import { discoverProject } from '../transforms/analyse/project.js';
 import { importSpecifier, resolveImport } from '../transforms/analyse/resolve.js';
 import { isTestFile } from '../transforms/analyse/store-modules.js';
+import { SourceIndex } from '../transforms/analyse/source-index.js';
+import { planMigration } from '../transforms/plan.js';
 import { detectStyle, lineColumn, unusedName } from '../transforms/text.js';
 import { formatReport, migrate } from '../transforms/index.js';
 
@@ -235,5 +237,27 @@ describe('style of a file that shows none, with the sources outside src', () => 
       { complete: true },
     );
     expect(files.get('lib/title.ts')).toContain("function createTitleContext() {\n  const title = writable('');\n");
+  });
+});
+
+describe('planning', () => {
+  it('does not parse a module a consumer imports when no chain of imports leads from it to a store module', () => {
+    const files = new Map(
+      Object.entries({
+        'package.json': '{"devDependencies":{"@sveltejs/kit":"^2.0.0","svelte":"^5.0.0"}}',
+        'src/lib/cart.ts': "import { writable } from 'svelte/store';\nexport const cart = writable(0);\n",
+        'src/lib/format.ts': 'export const money = (n: number) => n.toFixed(2);\n',
+        'src/lib/total.ts': "import { get } from 'svelte/store';\nimport { cart } from './cart';\nexport const total = () => get(cart);\n",
+        'src/routes/+layout.svelte': '<slot />\n',
+        'src/routes/+page.svelte': "<script lang=\"ts\">\n\timport { money } from '$lib/format';\n\timport { cart } from '$lib/cart';\n\timport { total } from '$lib/total';\n</script>\n\n<p>{money($cart + total())}</p>\n",
+      }),
+    );
+    const index = new SourceIndex(files, discoverProject(files, {}));
+    const plan = planMigration(index);
+    expect(plan.modules.map((module) => [module.module.file, module.consumers.map((use) => `${use.file.path} ${use.name.local}`)])).toEqual([
+      ['src/lib/cart.ts', ['src/routes/+page.svelte cart']],
+      ['src/lib/total.ts', ['src/routes/+page.svelte total']],
+    ]);
+    expect(index.wasRead('src/lib/format.ts')).toBe(false);
   });
 });

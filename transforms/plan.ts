@@ -5,7 +5,7 @@
 import { posix } from 'node:path';
 import type { Node } from '@babel/types';
 import { bundleKey, type StoreModule } from './analyse/find-stores.js';
-import { findStoreModules, isTestFile, isToolingFile, modulesLeadingTo, type FindOptions } from './analyse/store-modules.js';
+import { findStoreModules, isTestFile, isToolingFile, modulesLeadingTo, modulesReaching, type FindOptions } from './analyse/store-modules.js';
 import { nameContexts, type ContextNames } from './context-names.js';
 import type { ImportStatement, ImportedName, ReExportStatement } from './analyse/module-syntax.js';
 import { isComponentPath, isScriptPath, markupText, type ParsedFile, type Script } from './analyse/parse.js';
@@ -87,6 +87,8 @@ export function planMigration(index: SourceIndex, options: PlanOptions = {}): Pl
   for (const plan of plans.values()) plan.dependencies = dependencyUses(plan, index, plans);
 
   const interesting = modulesLeadingTo(new Set(plans.keys()), index);
+  const reaching = modulesReaching(new Set(plans.keys()), index);
+  const mayLeadToState = (target: string) => isComponentPath(target) || reaching.has(target);
 
   for (const path of index.files.keys()) {
     // Files outside the app's own code are never edited; the verify phase holds back what they import.
@@ -100,7 +102,7 @@ export function planMigration(index: SourceIndex, options: PlanOptions = {}): Pl
       continue;
     }
     let used = false;
-    for (const script of file.scripts) used = collectUses(file, script, index, plans) || used;
+    for (const script of file.scripts) used = collectUses(file, script, index, plans, mayLeadToState) || used;
     if (!used && !plans.has(path) && path !== index.project.rootLayout) index.release(path);
   }
   for (const [path, blockers] of Object.entries(options.sharedBlockers ?? {})) plans.get(path)?.blockers.push(...blockers);
@@ -307,8 +309,12 @@ function modulesBehind(module: string, index: SourceIndex, plans: Map<string, Mo
     .flatMap((target) => modulesBehind(target, index, plans, seen));
 }
 
-/** Records the file's uses of store modules; true if it will be edited (a consumer or a barrel). */
-function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans: Map<string, ModulePlan>): boolean {
+/**
+ * Records the file's uses of store modules; true if it will be edited (a consumer or a barrel).
+ * An import of a module that `mayLeadToState` rules out names nothing of a store module: what it
+ * names is not traced (which would parse that module).
+ */
+function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans: Map<string, ModulePlan>, mayLeadToState: (target: string) => boolean): boolean {
   const syntax = index.syntax(script);
   let used = false;
   const at = (node: Node) => ({ file: file.path, ...lineColumn(file.text, script.offset + node.start!) });
@@ -324,7 +330,7 @@ function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans
   for (const statement of syntax.imports) {
     const target = index.resolve(statement.source, file.path);
     if (!target && statement.names.some((name) => !name.typeOnly)) blockUnresolvedPackageImport(statement.source, at(statement.node), index, plans);
-    if (!target || target === file.path) continue;
+    if (!target || target === file.path || !mayLeadToState(target)) continue;
     for (const name of statement.names) {
       if (ownDependencies?.has(name.local)) continue;
       const usedByInstance = name.typeOnly ? undefined : instanceUse(name.local);

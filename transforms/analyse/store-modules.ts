@@ -311,6 +311,25 @@ export function modulesLeadingTo(storeModules: Set<string>, index: SourceIndex):
   return reached;
 }
 
+/**
+ * Store modules plus every script whose imports reach one through any chain of imports, read from
+ * the text (a superset). An export of any other script cannot lead to a store module's state, so
+ * its module need not be parsed to find where the export comes from.
+ */
+export function modulesReaching(storeModules: Set<string>, index: SourceIndex): Set<string> {
+  const reached = new Set(storeModules);
+  const candidates = [...index.files.keys()].filter((path) => isScriptPath(path) && !reached.has(path));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const path of candidates) {
+      if (reached.has(path) || !importsAnyOf(path, reached, index)) continue;
+      reached.add(path);
+      grew = true;
+    }
+  }
+  return reached;
+}
+
 /** Whether a file's text imports from one of `modules` (no parse needed). */
 export function importsAnyOf(path: string, modules: ReadonlySet<string>, index: SourceIndex): boolean {
   for (const target of index.importedPaths(path)) if (modules.has(target)) return true;
