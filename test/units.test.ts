@@ -223,6 +223,22 @@ describe('style of a file that shows none', () => {
   });
 });
 
+describe('style of a root layout of markup only', () => {
+  it('writes its new script like the store module it inits: no semicolons, double quotes, two spaces', () => {
+    const { files } = migrate(
+      {
+        'package.json': JSON.stringify({ devDependencies: { '@sveltejs/kit': '^2.0.0', svelte: '^4.2.0' } }),
+        'svelte.config.js': 'export default { kit: {} }\n',
+        'src/lib/title.ts': 'import { writable } from "svelte/store"\n\nexport function blank() {\n  return ""\n}\n\nexport const title = writable(blank())\n',
+        'src/routes/+layout.svelte': '<slot />\n',
+        'src/routes/+page.svelte': '<script lang="ts">\n  import { title } from "$lib/title"\n  title.set("Home")\n</script>\n\n<h1>{$title}</h1>\n',
+      },
+      { complete: true },
+    );
+    expect(files.get('src/routes/+layout.svelte')).toBe('<script lang="ts">\n  import { initTitleContext } from "$lib/title"\n\n  initTitleContext()\n</script>\n\n<slot />\n');
+  });
+});
+
 describe('style of a file that shows none, with the sources outside src', () => {
   it('reads the indentation from the routes and lib folders the Kit config names', () => {
     const { files } = migrate(

@@ -7,7 +7,7 @@ import type { Node } from '@babel/types';
 import type { Project } from '../analyse/project.js';
 import { layoutSpecifier } from '../init-import.js';
 import type { ConsumerUse, ModulePlan } from '../plan.js';
-import { detectStyle, houseStyle, newFileStyle, unusedName, type CodeStyle } from '../text.js';
+import { detectStyle, newFileStyle, unusedName, type CodeStyle } from '../text.js';
 import { contextCallLine, rewriteConsumerImports, type ContextCall } from './consumer.js';
 import { insertAfterImports, namesInUse, quoted, statement } from './script-edits.js';
 import type { FileEdits } from './file-edits.js';
@@ -28,8 +28,10 @@ export function initInRootLayout(edits: FileEdits, plans: ModulePlan[], uses: Co
 
   const existing = edits.files.get(path);
   const settings = project.style;
-  // A new layout follows the app's settings, else writes like the first store module it inits.
-  const style = existing === undefined ? newFileStyle(edits.files.get(plans[0]!.module.file) ?? '', settings, project.usualIndent) : detectStyle(existing, { indent: '\t', ...houseStyle(project) });
+  // A new layout (or a new script in a layout of markup only, which shows no habits of its own)
+  // follows the app's settings, else writes like the first store module it inits.
+  const modelStyle = newFileStyle(edits.files.get(plans[0]!.module.file) ?? '', settings, project.usualIndent);
+  const style = existing === undefined ? modelStyle : detectStyle(existing, modelStyle);
   const { imports, lines } = initLines(style, new Set(), plans, [], (plan) => layoutSpecifier(plan, edits.index));
   const { eol, indent } = style;
   const body = [...imports, '', ...lines];

@@ -128,28 +128,51 @@ export function insertAfterImports(editor: ScriptEditor, lines: string[], { befo
   const { text, style } = editor;
   const anchor = lastLeadingImport(editor);
   const indent = anchor ? indentationAt(text, startOf(editor, anchor)) : scriptIndent(editor);
-  const block = lines.map((line) => (line === '' ? '' : indent + line)).join(style.eol);
+  // Without semicolons, a statement runs into a next line that starts with `(`, `[`, a template…
+  // (`getCartContext()` then `[1, 2].forEach(…)` would index its result): it gets one then.
+  const blockBefore = (at: number) => terminatedLines(lines, runsOn(text, at, scriptEnd(editor))).map((line) => (line === '' ? '' : indent + line)).join(style.eol);
   if (anchor) {
-    const end = endOf(editor, anchor);
+    let end = endOf(editor, anchor);
+    // `import …\n;[1, 2].forEach(…)`: the `;` opening the next line ends the import, but it belongs
+    // to the statement after it (a style without semicolons); the lines go before it.
+    const leadingSemicolon = /\r?\n[ \t]*;$/.exec(text.slice(startOf(editor, anchor), end));
+    if (leadingSemicolon) end -= leadingSemicolon[0].length;
     const newline = text.indexOf('\n', end);
     if (newline !== -1 && newline < scriptEnd(editor) && /^[ \t]*\r?$/.test(text.slice(end, newline))) {
-      insert(newline + 1, block + style.eol);
+      insert(newline + 1, blockBefore(newline + 1) + style.eol);
     } else {
-      insert(end, style.eol + block);
+      insert(end, style.eol + blockBefore(end));
     }
     return;
   }
   // No imports: put the lines first in the script, after its opening line break.
   const start = editor.script.offset;
   const firstBreak = /^[ \t]*\r?\n/.exec(editor.script.code);
-  if (firstBreak) insert(start + firstBreak[0].length, block + style.eol + blankLineIfCodeFollows(editor, start + firstBreak[0].length));
+  if (firstBreak) insert(start + firstBreak[0].length, blockBefore(start + firstBreak[0].length) + style.eol + blankLineIfCodeFollows(editor, start + firstBreak[0].length));
   else if (editor.script.kind === 'module') {
     // After a file header (comment lines and a blank line: `// @ts-check`, a licence), else first.
     const header = /^(?:[ \t]*(?:\/\/[^\n]*|\/\*[\s\S]*?\*\/)[ \t]*\r?\n)+[ \t]*\r?\n/.exec(editor.script.code);
     const at = start + (header?.[0].length ?? 0);
-    insert(at, block + style.eol + blankLineIfCodeFollows(editor, at));
+    insert(at, blockBefore(at) + style.eol + blankLineIfCodeFollows(editor, at));
   }
-  else insert(start, style.eol + block + style.eol);
+  else insert(start, style.eol + blockBefore(start) + style.eol);
+}
+
+/**
+ * Whether the code from `at` (comments and white space skipped) starts with what would continue an
+ * expression ended by a line break: `(`, `[`, a template, `+`, `-`, `/` (a regular expression), or
+ * `<` (a TypeScript type assertion). Automatic semicolon insertion does not end a statement there.
+ */
+function runsOn(text: string, at: number, end: number): boolean {
+  const next = /^(?:\s|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*([\s\S]?)/.exec(text.slice(at, end))![1]!;
+  return next !== '' && '([`+-/<'.includes(next);
+}
+
+/** `lines` with a semicolon after the last statement when `needed` and it has none (in a style without them). */
+function terminatedLines(lines: string[], needed: boolean): string[] {
+  const last = lines.findLastIndex((line) => line !== '');
+  if (!needed || last === -1 || lines[last]!.endsWith(';')) return lines;
+  return lines.map((line, i) => (i === last ? `${line};` : line));
 }
 
 function blankLineIfCodeFollows(editor: ScriptEditor, at: number): string {
