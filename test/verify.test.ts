@@ -125,6 +125,15 @@ describe('findDeclarationProblems', () => {
     const reasons = findDeclarationProblems(after, declarationsBefore(before)).map((problem) => problem.reason);
     expect(reasons).toEqual([expect.stringMatching(/^`cart` is used here/), expect.stringMatching(/^`user` is used here/)]);
   });
+  it('finds a statement that a line put before it swallowed (no semicolons), and not one that only got `export`', () => {
+    const before = component("\timport { cart } from './cart'\n\t[1, 2].forEach((n) => console.log(n))\n\tfunction total() {\n\t\treturn 1\n\t}");
+    const merged = component("\timport { getCartContext } from './cart'\n\n\tconst { cart } = getCartContext()\n\t[1, 2].forEach((n) => console.log(n))\n\texport function total() {\n\t\treturn 1\n\t}");
+    expect(findDeclarationProblems(merged, declarationsBefore(before))).toEqual([
+      expect.objectContaining({ line: 4, reason: 'the statement `[1, 2].forEach((n) => console.log(n))` would run into the code the run puts before it (`const { cart } = getCartContext()`), which changes what it does' }),
+    ]);
+    const apart = component("\timport { getCartContext } from './cart'\n\n\tconst { cart } = getCartContext();\n\t[1, 2].forEach((n) => console.log(n))\n\texport function total() {\n\t\treturn 1\n\t}");
+    expect(findDeclarationProblems(apart, declarationsBefore(before))).toEqual([]);
+  });
   it('does not count a typeof of a name the statement declares itself (a parameter of create…Context)', () => {
     const before = component("\timport { cart } from './cart';\n\tfunction total(): number { return (cart as typeof cart).length; }");
     const after = component("\timport { getCartContext } from './cart';\n\tfunction createTotalContext({ cart } = getCartContext()) {\n\t\tfunction total(): number { return (cart as typeof cart).length; }\n\t\treturn { total };\n\t}");

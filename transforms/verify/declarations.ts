@@ -33,6 +33,8 @@ export interface DeclarationsBefore {
   counts: Map<string, number>;
   imported: Set<string>;
   bound: Set<string>;
+  /** The code of every top-level statement but imports. */
+  statements: Set<string>;
 }
 
 export function declarationsBefore(before: ParsedFile | undefined): DeclarationsBefore {
@@ -41,6 +43,7 @@ export function declarationsBefore(before: ParsedFile | undefined): Declarations
     counts: countByName(declarations),
     imported: new Set(declarations.filter((declaration) => declaration.kind === 'import').map((declaration) => declaration.name)),
     bound: new Set([...declarations.map((declaration) => declaration.name), ...(before ? typeOnlyImports(before) : [])]),
+    statements: new Set(before ? topLevelStatements(before).map(({ code }) => code) : []),
   };
 }
 
@@ -78,7 +81,41 @@ export function findDeclarationProblems(after: ParsedFile, before: DeclarationsB
     }
   }
   problems.push(...unboundNames(after, before, declarationsAfter));
+  problems.push(...mergedStatements(after, before));
   return problems;
+}
+
+/**
+ * Statements of the file that a line the run put before them swallowed: without semicolons,
+ * `const { cart } = getCartContext()` followed by `[1, 2].forEach(…)` is one statement that indexes
+ * the call's result. It parses, so only this tells: a statement now ends with a whole statement
+ * of before (and is not one itself), with more than `export` in front of it.
+ */
+function mergedStatements(after: ParsedFile, before: DeclarationsBefore): DeclarationProblem[] {
+  if (before.statements.size === 0) return [];
+  const problems: DeclarationProblem[] = [];
+  for (const { code, offset } of topLevelStatements(after)) {
+    if (before.statements.has(code)) continue;
+    for (const swallowed of before.statements) {
+      if (code.length <= swallowed.length || !code.endsWith(swallowed)) continue;
+      if (/^\s*(?:export(?:\s+default)?|declare)\s*$/.test(code.slice(0, -swallowed.length))) continue;
+      problems.push({ file: after.path, ...lineColumn(after.text, offset), reason: `the statement \`${firstLine(swallowed)}\` would run into the code the run puts before it (\`${firstLine(code)}\`), which changes what it does` });
+      break;
+    }
+  }
+  return problems;
+}
+
+const firstLine = (code: string): string => {
+  const line = code.trim().split('\n')[0]!.trim();
+  return line.length > 60 ? `${line.slice(0, 57)}...` : line;
+};
+
+/** The code of each top-level statement but imports, with its offset in the file. */
+function topLevelStatements(file: ParsedFile): Array<{ code: string; offset: number }> {
+  return file.scripts.flatMap((script) =>
+    script.ast.program.body.filter((statement) => statement.type !== 'ImportDeclaration').map((statement) => ({ code: script.code.slice(statement.start!, statement.end!), offset: script.offset + statement.start! })),
+  );
 }
 
 /**
