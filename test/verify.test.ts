@@ -134,6 +134,16 @@ describe('findDeclarationProblems', () => {
     const apart = component("\timport { getCartContext } from './cart'\n\n\tconst { cart } = getCartContext();\n\t[1, 2].forEach((n) => console.log(n))\n\texport function total() {\n\t\treturn 1\n\t}");
     expect(findDeclarationProblems(apart, declarationsBefore(before))).toEqual([]);
   });
+  it('finds such a statement among those moved into create…Context(), where it is indented one level more', () => {
+    const module = (code: string) => parseFile('src/lib/cart.ts', code);
+    const before = module("import { writable } from 'svelte/store'\nexport const cart = writable(0)\n;[cart].forEach((store) =>\n\tstore.subscribe(() => {}))\n");
+    const merged = module("import { writable } from 'svelte/store'\nfunction createCartContext() {\n\tconst cart = writable(0)\n\t[cart].forEach((store) =>\n\t\tstore.subscribe(() => {}))\n\n\treturn { cart }\n}\n");
+    expect(findDeclarationProblems(merged, declarationsBefore(before)).map((problem) => `${problem.line} ${problem.reason}`)).toEqual([
+      '3 the statement `[cart].forEach((store) =>` would run into the code the run puts before it (`const cart = writable(0)`), which changes what it does',
+    ]);
+    const apart = module("import { writable } from 'svelte/store'\nfunction createCartContext() {\n\tconst cart = writable(0)\n\t;[cart].forEach((store) =>\n\t\tstore.subscribe(() => {}))\n\n\treturn { cart }\n}\n");
+    expect(findDeclarationProblems(apart, declarationsBefore(before))).toEqual([]);
+  });
   it('does not count a typeof of a name the statement declares itself (a parameter of create…Context)', () => {
     const before = component("\timport { cart } from './cart';\n\tfunction total(): number { return (cart as typeof cart).length; }");
     const after = component("\timport { getCartContext } from './cart';\n\tfunction createTotalContext({ cart } = getCartContext()) {\n\t\tfunction total(): number { return (cart as typeof cart).length; }\n\t\treturn { total };\n\t}");

@@ -21,7 +21,7 @@ import { contextApi } from './context-api.js';
 import { rewriteConsumerImports, type ContextCall } from './consumer.js';
 import { indexedType, type Replacement, type TypeUseEdits } from './type-uses.js';
 import { lineEndAfter, lineStartOf, unusedName } from '../text.js';
-import { endOf, insertAfterImports, namesInUse, quoted, removeStatement, rewriteSpecifierList, startOf, statement, statementLineRange, type ScriptEditor } from './script-edits.js';
+import { codeAfterComments, endOf, insertAfterImports, namesInUse, quoted, removeStatement, rewriteSpecifierList, startOf, statement, statementLineRange, type ScriptEditor } from './script-edits.js';
 
 /**
  * `exportCreate`: unit tests make state of their own with `create…Context()`, so it is exported.
@@ -58,7 +58,7 @@ export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, p
   const parameters = dependencyCalls.map((call) => contextParameter(call));
   const pieces = module.moved.map((item) => movedPiece(editor, item.statement, module.statefulExports.get('default'), queries));
   const inPieces = (query: Replacement) => pieces.some((piece) => piece.lineStart <= query.start && query.end <= piece.lineEnd);
-  const movedCode = pieces.map((piece, i) => (i > 0 && piece.blankLineBefore ? eol : '') + piece.code).join(eol);
+  const movedCode = pieces.map((piece, i) => (i > 0 && piece.blankLineBefore ? eol : '') + (i > 0 ? apartFrom(pieces[i - 1]!.code, piece.code) : piece.code)).join(eol);
   const body = movedCode;
   // One entry per key: a store exported under several names (`export { items, items as default }`)
   // may give the same key twice.
@@ -87,6 +87,17 @@ export function rewriteDeclaringModule(editor: ScriptEditor, plan: ModulePlan, p
   for (const query of queries) if (!inPieces(query)) editor.edits.overwrite(query.start, query.end, query.text);
   insertAfterImports(editor, [...api.imports, ...typeImports]);
   return dependencyCalls.map((call) => call.plan);
+}
+
+/**
+ * A moved statement placed after another one that did not precede it: without semicolons,
+ * `[cart].forEach(…)` after `const cart = writable(0)` would index the store. It gets the
+ * leading semicolon the no-semicolon style writes (`;[cart].forEach(…)`) unless the one before ends with one.
+ */
+function apartFrom(previous: string, code: string): string {
+  const { at, continues } = codeAfterComments(code);
+  if (!continues || /;[ \t]*(?:\/\/[^\n]*)?\s*$/.test(previous)) return code;
+  return `${code.slice(0, at)};${code.slice(at)}`;
 }
 
 /** `{ cart } = getCartContext()`: a dependency's bundle as a parameter that defaults to the context. */

@@ -163,9 +163,15 @@ export function insertAfterImports(editor: ScriptEditor, lines: string[], { befo
  * expression ended by a line break: `(`, `[`, a template, `+`, `-`, `/` (a regular expression), or
  * `<` (a TypeScript type assertion). Automatic semicolon insertion does not end a statement there.
  */
-function runsOn(text: string, at: number, end: number): boolean {
-  const next = /^(?:\s|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*([\s\S]?)/.exec(text.slice(at, end))![1]!;
-  return next !== '' && '([`+-/<'.includes(next);
+function runsOn(text: string, at: number, end = text.length): boolean {
+  return codeAfterComments(text.slice(at, end)).continues;
+}
+
+/** Where the code of `text` starts (white space and comments skipped), and whether a statement before it would run into it (see `runsOn`). */
+export function codeAfterComments(text: string): { at: number; continues: boolean } {
+  const skipped = /^(?:\s|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*/.exec(text)![0].length;
+  const next = text[skipped];
+  return { at: skipped, continues: next !== undefined && '([`+-/<'.includes(next) };
 }
 
 /** `lines` with a semicolon after the last statement when `needed` and it has none (in a style without them). */

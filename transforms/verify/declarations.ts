@@ -43,7 +43,7 @@ export function declarationsBefore(before: ParsedFile | undefined): Declarations
     counts: countByName(declarations),
     imported: new Set(declarations.filter((declaration) => declaration.kind === 'import').map((declaration) => declaration.name)),
     bound: new Set([...declarations.map((declaration) => declaration.name), ...(before ? typeOnlyImports(before) : [])]),
-    statements: new Set(before ? topLevelStatements(before).map(({ code }) => code) : []),
+    statements: new Set(before ? topLevelStatements(before).map(({ code }) => unindented(code)) : []),
   };
 }
 
@@ -89,33 +89,47 @@ export function findDeclarationProblems(after: ParsedFile, before: DeclarationsB
  * Statements of the file that a line the run put before them swallowed: without semicolons,
  * `const { cart } = getCartContext()` followed by `[1, 2].forEach(…)` is one statement that indexes
  * the call's result. It parses, so only this tells: a statement now ends with a whole statement
- * of before (and is not one itself), with more than `export` in front of it.
+ * of before (and is not one itself), with more than `export` in front of it. Statements that moved
+ * into a function (`create…Context()`) are read there.
  */
 function mergedStatements(after: ParsedFile, before: DeclarationsBefore): DeclarationProblem[] {
   if (before.statements.size === 0) return [];
   const problems: DeclarationProblem[] = [];
-  for (const { code, offset } of topLevelStatements(after)) {
+  for (const statement of topLevelStatements(after, { functionBodies: true })) {
+    // (Moved code is indented one level more: lines are compared without their indentation.)
+    const code = unindented(statement.code);
     if (before.statements.has(code)) continue;
     for (const swallowed of before.statements) {
       if (code.length <= swallowed.length || !code.endsWith(swallowed)) continue;
       if (/^\s*(?:export(?:\s+default)?|declare)\s*$/.test(code.slice(0, -swallowed.length))) continue;
-      problems.push({ file: after.path, ...lineColumn(after.text, offset), reason: `the statement \`${firstLine(swallowed)}\` would run into the code the run puts before it (\`${firstLine(code)}\`), which changes what it does` });
+      problems.push({ file: after.path, ...lineColumn(after.text, statement.offset), reason: `the statement \`${firstLine(swallowed)}\` would run into the code the run puts before it (\`${firstLine(code)}\`), which changes what it does` });
       break;
     }
   }
   return problems;
 }
 
+const unindented = (code: string): string => code.replace(/\n[ \t]+/g, '\n');
+
 const firstLine = (code: string): string => {
   const line = code.trim().split('\n')[0]!.trim();
   return line.length > 60 ? `${line.slice(0, 57)}...` : line;
 };
 
-/** The code of each top-level statement but imports, with its offset in the file. */
-function topLevelStatements(file: ParsedFile): Array<{ code: string; offset: number }> {
-  return file.scripts.flatMap((script) =>
-    script.ast.program.body.filter((statement) => statement.type !== 'ImportDeclaration').map((statement) => ({ code: script.code.slice(statement.start!, statement.end!), offset: script.offset + statement.start! })),
-  );
+/**
+ * The code of each top-level statement but imports, with its offset in the file; with
+ * `functionBodies`, also of each statement in a top-level function's body (moved code lands in `create…Context()`).
+ */
+function topLevelStatements(file: ParsedFile, { functionBodies = false } = {}): Array<{ code: string; offset: number }> {
+  return file.scripts.flatMap((script) => {
+    const of = (statement: Statement) => ({ code: script.code.slice(statement.start!, statement.end!), offset: script.offset + statement.start! });
+    return script.ast.program.body.flatMap((statement) => {
+      if (statement.type === 'ImportDeclaration') return [];
+      const declaration = statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration' ? statement.declaration : statement;
+      const body = functionBodies && declaration?.type === 'FunctionDeclaration' ? declaration.body.body : [];
+      return [of(statement), ...body.map(of)];
+    });
+  });
 }
 
 /**
