@@ -157,6 +157,14 @@ export function findStoreModule(
     }
   }
 
+  // A moved function's overload signatures (`function read(path: string): string;`) go with it:
+  // TypeScript wants them right above its body, and its callers their types.
+  const movedFunctions = new Set([...moved].map((item) => unwrapExport(item.statement)).flatMap((declaration) => (declaration?.type === 'FunctionDeclaration' && declaration.id ? [declaration.id.name] : [])));
+  for (const item of items) {
+    const declaration = unwrapExport(item.statement);
+    if (declaration?.type === 'TSDeclareFunction' && !declaration.declare && declaration.id && movedFunctions.has(declaration.id.name)) moved.add(item);
+  }
+
   // Imported state is not the module's own: re-exporting it does not make a bundle entry.
   const ownState = new Set([...moved].flatMap((item) => item.declared));
   const statefulExports = new Map<string, string>();

@@ -170,14 +170,39 @@ function movedPiece(editor: ScriptEditor, node: Statement, defaultLocal: string 
   const [removeStart, lineEnd] = statementLineRange(editor, pieceStart, end);
   const previousLineStart = lineStartOf(text, Math.max(removeStart - 1, 0));
   const blankLineBefore = /^[ \t]*\r?\n$/.test(text.slice(previousLineStart, removeStart));
+  // A function's overload signatures move with it, line by line: the blank lines around them count
+  // as around the function (taken along after its body, kept between the overloads).
+  const overloads = overloadsBefore(editor, node);
+  if (overloads === 'overload') return { code, lineStart: removeStart, lineEnd, removeStart, removeEnd: lineEnd, blankLineBefore };
+  const [groupStart] = overloads ? statementLineRange(editor, ownLineComments(editor, overloads)[0] ?? startOf(editor, overloads), end) : [removeStart];
+  const groupLineBefore = lineStartOf(text, Math.max(groupStart - 1, 0));
+  const blankLineBeforeGroup = /^[ \t]*\r?\n$/.test(text.slice(groupLineBefore, groupStart));
   // Take one blank line along when the statement sat between two (or ended the file after one),
   // so that no double gap is left behind.
   const nextLineEnd = lineEndAfter(text, lineEnd);
   const blankLineAfter = /^[ \t]*\r?\n$/.test(text.slice(lineEnd, nextLineEnd));
   const endsFile = !/\S/.test(text.slice(lineEnd));
-  if (blankLineBefore && endsFile) return { code, lineStart: removeStart, lineEnd, removeStart: previousLineStart, removeEnd: text.length, blankLineBefore };
-  const removeEnd = blankLineBefore && blankLineAfter ? nextLineEnd : lineEnd;
+  if (blankLineBeforeGroup && endsFile) return { code, lineStart: removeStart, lineEnd, removeStart: overloads ? removeStart : previousLineStart, removeEnd: text.length, blankLineBefore };
+  const removeEnd = blankLineBeforeGroup && blankLineAfter ? nextLineEnd : lineEnd;
   return { code, lineStart: removeStart, lineEnd, removeStart, removeEnd, blankLineBefore };
+}
+
+/**
+ * For a function's body statement: the first of the overload signatures right above it
+ * (`function read(path: string): string;`), if any; for an overload signature itself, `'overload'`.
+ */
+function overloadsBefore(editor: ScriptEditor, node: Statement): Statement | 'overload' | undefined {
+  const body = editor.script.ast.program.body;
+  const nameOf = (statement: Statement | undefined) => {
+    const declaration = statement?.type === 'ExportNamedDeclaration' ? statement.declaration : statement;
+    return declaration?.type === 'TSDeclareFunction' || declaration?.type === 'FunctionDeclaration' ? { name: declaration.id?.name, overload: declaration.type === 'TSDeclareFunction' } : undefined;
+  };
+  const own = nameOf(node);
+  if (!own?.name) return undefined;
+  if (own.overload) return nameOf(body[body.indexOf(node) + 1])?.name === own.name ? 'overload' : undefined;
+  let first: Statement | undefined;
+  for (let i = body.indexOf(node) - 1; i >= 0 && nameOf(body[i])?.overload && nameOf(body[i])?.name === own.name; i--) first = body[i];
+  return first;
 }
 
 /**
