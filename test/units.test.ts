@@ -8,7 +8,7 @@ import { isTestFile } from '../transforms/analyse/store-modules.js';
 import { SourceIndex } from '../transforms/analyse/source-index.js';
 import { planMigration } from '../transforms/plan.js';
 import { detectStyle, lineColumn, unusedName } from '../transforms/text.js';
-import { formatReport, migrate } from '../transforms/index.js';
+import { checkLeaks, formatReport, migrate } from '../transforms/index.js';
 
 describe('isTestFile', () => {
   it('knows unit tests, test folders beside the source and setup files', () => {
@@ -275,5 +275,32 @@ describe('planning', () => {
       ['src/lib/total.ts', ['src/routes/+page.svelte total']],
     ]);
     expect(index.wasRead('src/lib/format.ts')).toBe(false);
+  });
+});
+
+describe('leak check of a store destructured from its creator', () => {
+  const app = (page: string) => ({
+    'package.json': JSON.stringify({ devDependencies: { '@sveltejs/kit': '^2.0.0', svelte: '^5.0.0' } }),
+    'svelte.config.js': 'export default { kit: {} };\n',
+    'src/lib/mode.ts':
+      "import { writable } from 'svelte/store';\n\nconst { subscribe, set, update: change } = writable<'code' | 'iframe'>('code');\n\nexport const mode = { subscribe, showIframe() { set('iframe'); } };\nexport { change };\n",
+    'src/routes/+layout.svelte': '<script lang="ts">\n\tlet { children } = $props();\n</script>\n\n{@render children()}\n',
+    'src/routes/+page.svelte': page,
+  });
+  const classes = (page: string) => Object.fromEntries(checkLeaks(app(page)).state.map((item) => [item.name, `${item.class} ${item.writes.map((write) => `${write.file}:${write.line} ${write.runs}`).join(', ')}`]));
+  it('counts a call of its set, made while rendering through a method, as a write of every name of the pattern', () => {
+    expect(classes("<script lang=\"ts\">\n\timport { mode } from '$lib/mode';\n\tmode.showIframe();\n</script>\n\n<p>{$mode}</p>\n")).toEqual({
+      subscribe: 'leaks src/lib/mode.ts:5 server',
+      set: 'leaks src/lib/mode.ts:5 server',
+      change: 'leaks src/lib/mode.ts:5 server',
+    });
+  });
+  it('counts its imported update, renamed and called in an event handler, as a browser write; reading $mode runs no method', () => {
+    // (`set` in the method no one calls counts as a browser write, as any write in uncalled code does.)
+    expect(classes("<script lang=\"ts\">\n\timport { mode, change } from '$lib/mode';\n</script>\n\n<button onclick={() => change((m) => m)}>{$mode}</button>\n")).toEqual({
+      subscribe: 'latent src/lib/mode.ts:5 browser, src/routes/+page.svelte:5 browser',
+      set: 'latent src/lib/mode.ts:5 browser, src/routes/+page.svelte:5 browser',
+      change: 'latent src/lib/mode.ts:5 browser, src/routes/+page.svelte:5 browser',
+    });
   });
 });

@@ -199,6 +199,13 @@ class LeakAnalysis {
         if (writesIt) add(alias.reference, this.contextOf(alias.reference));
       }
     }
+    // `const { subscribe, set } = writable(…)`: calling `set` (or `update`), here or where it is
+    // imported, writes the one store every name of the pattern comes from.
+    for (const setter of destructuredSetters(script, local, svelteCreators(this.index.syntax(script)))) {
+      const setterExports = [...this.index.syntax(script).localExports].filter(([, candidate]) => candidate === setter).map(([exported]) => exported);
+      const calls = [...this.fileReferences(file, script, new Set([setter])), ...setterExports.flatMap((exported) => this.importedReferences(file.path, exported))];
+      for (const call of calls) if (!isDeclarationOf(call) && (call.browserDirective || isCalledOrHanded(call.node, call.path.at(-1)))) add(call, this.contextOf(call));
+    }
     for (const write of ownWrites(this.index.syntax(script), script, local, (name) => this.importedFunction(file, script, name))) {
       // A start function runs when the store gets its first subscriber: where the store is used.
       const runs: Context = write.runs === 'subscribed' ? { runs: 'deferred', fn: { file, script, locals: [local] } } : { runs: write.runs };
@@ -1038,6 +1045,26 @@ function declaredValue(script: Script, name: string): Node | undefined {
   return undefined;
 }
 
+/**
+ * For a name destructured from a store creator's call at the top level (`const { subscribe, set } =
+ * writable(0)`): the locals of that pattern bound to its `set` and `update`, which write the store.
+ */
+function destructuredSetters(script: Script, local: string, creators: SvelteCreators): string[] {
+  for (const statement of script.ast.program.body) {
+    const declaration = statement.type === 'ExportNamedDeclaration' ? statement.declaration : statement;
+    if (declaration?.type !== 'VariableDeclaration') continue;
+    for (const declarator of declaration.declarations) {
+      if (declarator.id.type !== 'ObjectPattern' || !patternNames(declarator.id).includes(local)) continue;
+      const init = declarator.init && unwrapTypeCast(declarator.init);
+      if (init?.type !== 'CallExpression' || !svelteCreatorNamed(init.callee, creators)) return [];
+      return declarator.id.properties.flatMap((property) =>
+        property.type === 'ObjectProperty' && !property.computed && property.key.type === 'Identifier' && (property.key.name === 'set' || property.key.name === 'update') && property.value.type === 'Identifier' ? [property.value.name] : [],
+      );
+    }
+  }
+  return [];
+}
+
 /** The `set`/`update` calls of a start function (`readable(x, (set) => …)`): they run when the store gets its first subscriber. */
 function startFunctionWrites(call: Node, above: Node[], creators: SvelteCreators): OwnWrite[] {
   if (call.type !== 'CallExpression' || !isWritableOrReadable(call.callee, creators)) return [];
@@ -1481,6 +1508,8 @@ function membersReaching(script: Script, local: string, member: string): Set<str
 /** Whether a use of an object may run one of `reaching` members: any use but reading another member by name. */
 function mayReachMember(reference: Reference, reaching: Set<string>): boolean {
   if (reaching.has('*')) return true;
+  // `$mode` reads the store: of its members Svelte calls only `subscribe`.
+  if (isStoreValue(reference.node)) return reaching.has('subscribe');
   const parent = reference.path.at(-1) as (Node & { object?: Node; property?: Node & { name?: string }; computed?: boolean }) | undefined;
   const isMemberOf = (parent?.type === 'MemberExpression' || parent?.type === 'OptionalMemberExpression') && parent.object === reference.node;
   if (!isMemberOf || parent.computed || parent.property?.type !== 'Identifier') return true;
