@@ -13,7 +13,7 @@ import { markupIdentifiers } from './analyse/leaks.js';
 import type { SourceIndex } from './analyse/source-index.js';
 import { packageNamed, packageOf } from './analyse/workspace-packages.js';
 import { packageSpecifier } from './init-import.js';
-import { freeReferences, walk } from './analyse/ast.js';
+import { freeReferences, namesTakenFrom, walk } from './analyse/ast.js';
 import { lineColumn } from './text.js';
 import type { Blocker, FileError, SourceLocation } from './types.js';
 
@@ -406,7 +406,15 @@ function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans
       used = true;
       continue;
     }
+    // `(await import('$lib/share')).share`, `const { share } = await import(…)`: names that stay
+    // module-level exports after the migration keep working.
+    const taken = target ? namesTakenFrom(script.ast.program, dynamicImport.node) : undefined;
     for (const plan of target ? modulesBehind(target, index, plans) : []) {
+      const takesState = (name: string) => {
+        const origin = index.resolveExport(target!, name);
+        return !origin || (origin.module === plan.module.file && plan.module.statefulExports.has(origin.exported));
+      };
+      if (taken && !taken.some(takesState)) continue;
       plan.blockers.push({ ...at(dynamicImport.node), reason: `dynamic import of ${plan.module.file}; import its names statically in a component instead` });
     }
   }

@@ -331,3 +331,31 @@ export function typeQueriesOf(root: Node, name: string): TypeQueryOf[] {
   });
   return found;
 }
+
+/**
+ * The names code takes from a dynamic import's module when it reads them at once by name:
+ * `(await import(…)).share`, `const { share } = await import(…)`. Undefined for any other use.
+ */
+export function namesTakenFrom(root: Node, importNode: Node): string[] | undefined {
+  let found: string[] | undefined;
+  let seen = false;
+  const path: Node[] = [];
+  const visit = (node: Node): void => {
+    if (node === importNode) {
+      seen = true;
+      const [awaited, user] = [path.at(-1), path.at(-2)];
+      if (awaited?.type !== 'AwaitExpression') return;
+      if ((user?.type === 'MemberExpression' || user?.type === 'OptionalMemberExpression') && user.object === awaited && !user.computed && user.property.type === 'Identifier') found = [user.property.name];
+      if (user?.type === 'VariableDeclarator' && user.init === awaited && user.id.type === 'ObjectPattern') {
+        const keys = user.id.properties.map((property) => (property.type === 'ObjectProperty' && !property.computed && property.key.type === 'Identifier' ? property.key.name : undefined));
+        if (keys.every((key) => key !== undefined)) found = keys as string[];
+      }
+      return;
+    }
+    path.push(node);
+    for (const child of childNodes(node)) if (found === undefined && !seen) visit(child);
+    path.pop();
+  };
+  visit(root);
+  return found;
+}

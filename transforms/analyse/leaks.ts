@@ -16,7 +16,7 @@ import { posix } from 'node:path';
 import type { Node } from '@babel/types';
 import { lineColumn, mentionsWord, wordAt } from '../text.js';
 import type { LeakClass, SourceLocation, StateReport, StateWrite } from '../types.js';
-import { freeReferences, patternNames, walk } from './ast.js';
+import { freeReferences, patternNames, walk, namesTakenFrom } from './ast.js';
 import type { StoreModule } from './find-stores.js';
 import { blankRanges, blankScripts, isComponentPath, isScriptPath, markupText, type ParsedFile, type Script } from './parse.js';
 import { locateScripts, type LocatedScript, type LocatedScripts } from './script-locator.js';
@@ -206,6 +206,9 @@ class LeakAnalysis {
       const calls = [...this.fileReferences(file, script, new Set([setter])), ...setterExports.flatMap((exported) => this.importedReferences(file.path, exported))];
       for (const call of calls) if (!isDeclarationOf(call) && (call.browserDirective || isCalledOrHanded(call.node, call.path.at(-1)))) add(call, this.contextOf(call));
     }
+    // A dynamic import's module is not followed into its uses (`(await import('$lib/cart')).cart.set(…)`):
+    // where the import runs, it may write what it takes.
+    for (const exported of exports) for (const place of this.dynamicImportsTaking(file.path, exported)) add(place, this.contextOf(place));
     for (const write of ownWrites(this.index.syntax(script), script, local, (name) => this.importedFunction(file, script, name))) {
       // A start function runs when the store gets its first subscriber: where the store is used.
       const runs: Context = write.runs === 'subscribed' ? { runs: 'deferred', fn: { file, script, locals: [local] } } : { runs: write.runs };
@@ -353,6 +356,36 @@ class LeakAnalysis {
       }
     }
     return references;
+  }
+
+  /**
+   * The dynamic imports, in files importing `modulePath` (through barrels too), that may take its
+   * export `exported`: those that name it (`const { cart } = await import(…)`), and any other use of
+   * the module in a file that mentions the name.
+   */
+  private dynamicImportsTaking(modulePath: string, exported: string): Reference[] {
+    const places: Reference[] = [];
+    const leading = this.leadingTo(modulePath);
+    for (const importer of this.importersOf(modulePath)) {
+      const text = this.index.files.get(importer) ?? '';
+      if (!DYNAMIC_IMPORT.test(text)) continue;
+      const file = this.index.get(importer);
+      for (const script of file?.scripts ?? []) {
+        for (const dynamicImport of this.index.syntax(script).dynamicImports) {
+          const target = this.index.resolve(dynamicImport.source, importer);
+          if (!target || !leading.has(target)) continue;
+          const taken = namesTakenFrom(script.ast.program, dynamicImport.node);
+          const takesIt = taken
+            ? taken.some((name) => { const origin = this.index.resolveExport(target, name); return origin?.module === modulePath && origin.exported === exported; })
+            : exported === 'default' || mentionsWord(script.code, exported);
+          if (!takesIt) continue;
+          walkWithPath(script.ast.program, (node, path) => {
+            if (node === dynamicImport.node) places.push({ file: file!, script, node, path: [...path] });
+          });
+        }
+      }
+    }
+    return places;
   }
 
   private readonly namespaceImports = new Map<string, boolean>();
@@ -893,6 +926,7 @@ const mentionsName = (text: string, name: string): boolean => mentionsWord(text,
 const PACKAGE_SPECIFIER = /^(?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(?:\/|$)/i;
 
 const NAMESPACE_IMPORT = /\bimport\s*\*\s*as\b/;
+const DYNAMIC_IMPORT = /\bimport\s*\(/;
 
 
 const markupOf = (text: string): NonNullable<ComponentText['markup']> => ({ text, places: browserPlaces(text) ?? null });
