@@ -298,17 +298,7 @@ function importedState(file: ParsedFile, index: SourceIndex, modules: Map<string
 
 /** Store modules plus every barrel (a module with `export … from`) whose imports lead to one, directly or through other barrels. */
 export function modulesLeadingTo(storeModules: Set<string>, index: SourceIndex): Set<string> {
-  const reached = new Set(storeModules);
-  const candidates = [...index.files.keys()].filter((path) => isScriptPath(path) && index.mayReExport(path));
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const path of candidates) {
-      if (reached.has(path) || !importsAnyOf(path, reached, index)) continue;
-      reached.add(path);
-      grew = true;
-    }
-  }
-  return reached;
+  return withImportersAmong(storeModules, (path) => isScriptPath(path) && index.mayReExport(path), index);
 }
 
 /**
@@ -317,8 +307,13 @@ export function modulesLeadingTo(storeModules: Set<string>, index: SourceIndex):
  * its module need not be parsed to find where the export comes from.
  */
 export function modulesReaching(storeModules: Set<string>, index: SourceIndex): Set<string> {
-  const reached = new Set(storeModules);
-  const candidates = [...index.files.keys()].filter((path) => isScriptPath(path) && !reached.has(path));
+  return withImportersAmong(storeModules, isScriptPath, index);
+}
+
+/** `modules` and, until nothing changes, each file `among` picks whose text imports one of them. */
+function withImportersAmong(modules: Set<string>, among: (path: string) => boolean, index: SourceIndex): Set<string> {
+  const reached = new Set(modules);
+  const candidates = [...index.files.keys()].filter((path) => !reached.has(path) && among(path));
   for (let grew = true; grew; ) {
     grew = false;
     for (const path of candidates) {
