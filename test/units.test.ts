@@ -304,3 +304,21 @@ describe('leak check of a store destructured from its creator', () => {
     });
   });
 });
+
+describe('leak check of a store derived from code holding a store', () => {
+  it('follows a read-only wrapper ({ subscribe: store.subscribe }) to the store it reads', () => {
+    const { state } = checkLeaks({
+      'package.json': JSON.stringify({ devDependencies: { '@sveltejs/kit': '^2.0.0', svelte: '^5.0.0' } }),
+      'svelte.config.js': 'export default { kit: {} };\n',
+      'src/lib/count.ts':
+        "import { writable } from 'svelte/store';\n\nconst countStore = writable(0);\nexport const count = { subscribe: countStore.subscribe };\nexport function inc() {\n\tcountStore.update((n) => n + 1);\n}\n",
+      'src/lib/doubled.ts': "import { derived } from 'svelte/store';\nimport { count } from './count';\n\nexport const doubled = derived(count, (c) => c * 2);\n",
+      'src/routes/+layout.svelte': '<script lang="ts">\n\tlet { children } = $props();\n</script>\n\n{@render children()}\n',
+      'src/routes/+page.svelte': "<script lang=\"ts\">\n\timport { inc } from '$lib/count';\n\timport { doubled } from '$lib/doubled';\n</script>\n\n<button onclick={inc}>{$doubled}</button>\n",
+    });
+    expect(Object.fromEntries(state.map((item) => [item.name, `${item.class} ${item.derivedFrom?.join(',') ?? ''}`]))).toEqual({
+      countStore: 'latent ',
+      doubled: 'latent count',
+    });
+  });
+});

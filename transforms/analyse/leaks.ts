@@ -159,10 +159,19 @@ class LeakAnalysis {
     // A derived store changes when what it follows does: it takes the worst class of its sources.
     const rank: Record<LeakClass, number> = { constant: 0, latent: 1, leaks: 2 };
     for (const { leak, sources } of derivations) leak.derivedFrom = sources.map((key) => byState.get(key)?.name ?? key.split('\0')[1]!);
+    // A source that is no store itself but code of its module holding one (`export const count =
+    // { subscribe: store.subscribe }`) follows the stores that code reads.
+    const storesBehind = (key: string): string[] => {
+      if (byState.has(key)) return [key];
+      const [path, local] = key.split('\0') as [string, string];
+      const module = modules.find((candidate) => candidate.file === path);
+      const item = module?.moved.find((candidate) => candidate.declared.includes(local));
+      return item ? module!.stores.filter((store) => store !== local && item.refs.values.has(store)).map((store) => `${path}\0${store}`) : [];
+    };
     for (let changed = true; changed; ) {
       changed = false;
       for (const { leak, sources } of derivations) {
-        for (const source of sources) {
+        for (const source of sources.flatMap(storesBehind)) {
           const from = byState.get(source);
           if (from && rank[from.class] > rank[leak.class]) {
             leak.class = from.class;
@@ -247,7 +256,8 @@ class LeakAnalysis {
         if (name !== 'derived' && name !== '$derived') return [];
         const read = freeReferences(declarator.init).values;
         const sources: string[] = [];
-        for (const other of module.stores) if (other !== local && read.has(other)) sources.push(`${file.path}\0${other}`);
+        const ownState = module.moved.flatMap((item) => item.declared);
+        for (const other of ownState) if (other !== local && read.has(other)) sources.push(`${file.path}\0${other}`);
         for (const statement of this.index.syntax(module.script).imports) {
           const target = this.index.resolve(statement.source, file.path);
           for (const imported of statement.names) {
