@@ -1,7 +1,8 @@
 /**
  * Barrels that name stateful exports (`export { cart, addItem } from './cart'`) re-export the
  * getter instead, so components importing through the barrel keep one import path. A workspace
- * package's barrels re-export the init function too: apps can only reach it through them.
+ * package's barrels re-export the init function too: apps can only reach it through them; so do
+ * the barrels of a module whose state the root layout imports through a barrel.
  */
 import type { Node } from '@babel/types';
 import type { Project } from '../analyse/project.js';
@@ -27,7 +28,8 @@ export function rewriteBarrels(edits: FileEdits, uses: BarrelUse[], project: Pro
       if (!stateful.has(name.exported)) list.push(name.node);
       else for (const use of statementUses) {
         const pkg = packageOf(project.packages, use.plan.module.file);
-        const names = pkg && packageOf(project.packages, file.path) === pkg ? [use.plan.names.init, use.plan.names.get] : [use.plan.names.get];
+        const withInit = (pkg && packageOf(project.packages, file.path) === pkg) || layoutImportsThroughBarrel(use.plan);
+        const names = withInit ? [use.plan.names.init, use.plan.names.get] : [use.plan.names.get];
         for (const exported of names.filter((candidate) => !getters.has(candidate))) {
           getters.add(exported);
           list.push(exported);
@@ -35,5 +37,10 @@ export function rewriteBarrels(edits: FileEdits, uses: BarrelUse[], project: Pro
       }
     }
     rewriteSpecifierList(edits.editor(file, file.scripts[0]!), node as Node & { specifiers: Node[] }, list);
+  }
+
+  /** Whether the root layout imports the module's state through a barrel: it gets its `init…` there. */
+  function layoutImportsThroughBarrel(plan: BarrelUse['plan']): boolean {
+    return plan.consumers.some((use) => use.file.path === project.rootLayout && edits.index.resolve(use.statement.source, use.file.path) !== plan.module.file);
   }
 }

@@ -41,6 +41,8 @@ export function findBrokenLinks(index: SourceIndex, views: AppViews): BrokenLink
     return result;
   };
 
+  const importsBefore = new Map<string, ImportedExport[]>();
+  const importedBefore = (path: string) => importsBefore.get(path) ?? importsBefore.set(path, views.importedExportsBefore(path)).get(path)!;
   const affected = affectedModules(index, views);
   const broken: BrokenLink[] = [];
   for (const path of new Set([...index.files.keys(), ...views.writtenPaths()])) {
@@ -52,7 +54,10 @@ export function findBrokenLinks(index: SourceIndex, views: AppViews): BrokenLink
       const after = exportsOf(target, true);
       const before = exportsOf(target, false);
       if (!after || after.open || after.names.has(imported.name)) continue;
-      if (before && !before.open && !before.names.has(imported.name)) continue; // broken before the run: not ours
+      // Broken before the run, by an import that was there: not ours. An import the run writes (the
+      // root layout's `init…` through a barrel) must find its export.
+      const brokenBefore = before && !before.open && !before.names.has(imported.name);
+      if (brokenBefore && importedBefore(path).some((old) => old.name === imported.name && old.typeOnly === imported.typeOnly && index.resolve(old.source, path) === target)) continue;
       broken.push({
         file: path,
         ...lineColumn(text, imported.at),

@@ -35,6 +35,13 @@ export class AppViews {
     return file ? importedExports(file, (script) => this.index.syntax(script)) : importedExportsFromText(this.text(path));
   }
 
+  /** Every name a file imported or re-exported by name before the run (none for a file the run creates). */
+  importedExportsBefore(path: string): ImportedExport[] {
+    if (!this.index.files.has(path)) return [];
+    const file = this.index.get(path);
+    return file ? importedExports(file, (script) => this.index.syntax(script)) : importedExportsFromText(this.index.files.get(path)!);
+  }
+
   text(path: string): string {
     return this.output.get(path) ?? this.index.files.get(path) ?? '';
   }
