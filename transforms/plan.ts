@@ -372,7 +372,11 @@ function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans
       } else {
         // The place to change is where the name is used, not the import.
         const isStore = plan.module.stores.includes(plan.module.statefulExports.get(origin.exported)!);
-        plan.blockers.push({ ...at(firstUse(script, name.local) ?? name.node), reason: whyContextCannotReach(file.path, script, name.local, isStore) });
+        const use = firstUse(script, name.local);
+        const reason = use && onlyReExported(script, name.local)
+          ? `\`${name.local}\` is imported and exported again here; write \`export { ${name.imported === name.local ? name.local : `${name.imported} as ${name.local}`} } from '${statement.source}'\` instead, which the migration rewrites, then run again`
+          : whyContextCannotReach(file.path, script, name.local, isStore);
+        plan.blockers.push({ ...at(use ?? name.node), reason });
       }
     }
   }
@@ -504,6 +508,13 @@ function blockUnresolvedPackageImport(specifier: string, location: SourceLocatio
     if (packageOf(index.project.packages, plan.module.file) !== pkg) continue;
     plan.blockers.push({ ...location, reason: `\`${specifier}\` could not be resolved to a file of ${pkg.name}, so what it uses of ${plan.module.file} is unknown; import it by a path its package.json exports, then run again` });
   }
+}
+
+/** Whether a script's only use of an imported name is exporting it again (`import { user } from './store'; export { user }`). */
+function onlyReExported(script: Script, local: string): boolean {
+  const uses = freeReferences(script.ast.program).identifiers.filter((identifier) => identifier.name === local || identifier.name === `$${local}`);
+  const exported = script.ast.program.body.some((statement) => statement.type === 'ExportNamedDeclaration' && !statement.source && statement.specifiers.some((specifier) => specifier.type === 'ExportSpecifier' && specifier.local.name === local));
+  return exported && uses.length === 1;
 }
 
 /** The first place a script uses a name as a value (not its import), if any. */

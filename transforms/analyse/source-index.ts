@@ -85,10 +85,18 @@ export class SourceIndex {
 
   private readonly reExporting = new Map<string, boolean>();
 
-  /** Whether a file's text may hand on another module's exports (`export … from`): a barrel, read without parsing. Asked for the same files again and again. */
+  /**
+   * Whether a file's text may hand on another module's exports, read without parsing: `export …
+   * from`, or an import it exports again (`import { user } from './store'; export { user }`). Asked
+   * for the same files again and again.
+   */
   mayReExport(path: string): boolean {
     let known = this.reExporting.get(path);
-    if (known === undefined) this.reExporting.set(path, (known = /\bexport\b[^;]*?\bfrom\b/.test(this.files.get(path) ?? '')));
+    if (known === undefined) {
+      const text = this.files.get(path) ?? '';
+      known = /\bexport\b[^;]*?\bfrom\b/.test(text) || (/\bexport\s*\{/.test(text) && /\bimport\b/.test(text));
+      this.reExporting.set(path, known);
+    }
     return known;
   }
 
