@@ -129,7 +129,8 @@ function applyEdits(index: SourceIndex, migrating: ModulePlan[], annotated: Modu
   const { project } = index;
   const renders = findRendersOutsideLayout(index, migrating);
   // Tests make state with `create…Context()`: their own imports of state, and the render option.
-  const madeByTests = new Set([...migrating.filter((plan) => plan.testUses.length > 0 || plan.testImports.length > 0), ...renders.flatMap((render) => (render.option ? render.plans : []))]);
+  // (with the modules whose state theirs needs: a test makes those too, and hands them in)
+  const madeByTests = new Set(initOrder([...migrating.filter((plan) => plan.testUses.length > 0 || plan.testImports.length > 0), ...renders.flatMap((render) => (render.option ? render.plans : []))]));
   const usesByFile = groupByFile(migrating.flatMap((plan) => plan.consumers));
   const typeEdits = typeUseEditsByFile(edits, migrating, usesByFile);
   const typeSpecifiers = new Map([...typeEdits.values()].flatMap((edit) => [...edit.specifiers]));
