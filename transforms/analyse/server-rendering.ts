@@ -82,6 +82,9 @@ interface SsrOption {
 
 /** `export const ssr = false` in an options file; a value that is not a literal is unknown. */
 function ssrOption(index: SourceIndex, path: string): SsrOption | undefined {
+  // Most options files set no `ssr`: their text tells without a parse (unless a name may be spelled with escapes).
+  const text = index.files.get(path) ?? '';
+  if (!/\bssr\b/.test(text) && !text.includes('\\u')) return undefined;
   const file = index.get(path);
   for (const statement of file?.scripts[0]?.ast.program.body ?? []) {
     if (statement.type !== 'ExportNamedDeclaration' || statement.declaration?.type !== 'VariableDeclaration') continue;

@@ -67,27 +67,36 @@ export function svelteCreatorNamed(callee: Node, { names, namespaces }: SvelteCr
 
 export function recogniseStoreCalls(body: Statement[], syntax: ModuleSyntax, isImportedFactory: ImportedFactoryCheck, runes: boolean): StoreCalls {
   const svelte = svelteCreators(syntax);
-  const creators = new Map<string, string>(svelte.names);
+  const creators = new Map<string, string | undefined>(svelte.names);
+  // An imported name is looked up only when code calls it: telling whether it is a factory may
+  // mean parsing the module it comes from, and most imports of a module are no factories.
+  const imported = new Map<string, { source: string; imported: string }>();
   for (const statement of syntax.imports) {
     for (const name of statement.names) {
       if (name.typeOnly || statement.source === 'svelte/store') continue;
       if (statement.source === 'svelte/reactivity' && REACTIVE_CLASSES.has(name.imported)) {
         creators.set(name.local, 'factory');
       } else if (name.imported !== '*') {
-        const creator = isImportedFactory(statement.source, name.imported);
-        if (creator) creators.set(name.local, creator);
+        imported.set(name.local, { source: statement.source, imported: name.imported });
       }
     }
   }
+  const creatorNamed = (name: string): string | undefined => {
+    if (!creators.has(name)) {
+      const from = imported.get(name);
+      creators.set(name, from && isImportedFactory(from.source, from.imported));
+    }
+    return creators.get(name);
+  };
 
   const creatorOf = (node: Node): StoreCall | undefined => {
     const call = unwrapTypeCast(node);
     // `new Auth()`: a factory here is a class whose instances hold `$state`.
-    if (call.type === 'NewExpression') return call.callee.type === 'Identifier' && creators.get(call.callee.name) === 'factory' ? { creator: 'factory', call } : undefined;
+    if (call.type === 'NewExpression') return call.callee.type === 'Identifier' && creatorNamed(call.callee.name) === 'factory' ? { creator: 'factory', call } : undefined;
     if (call.type !== 'CallExpression') return undefined;
     const callee = call.callee;
     if (runes && STATE_RUNES.has(calleeName(callee))) return { creator: 'rune', call };
-    const creator = callee.type === 'Identifier' ? creators.get(callee.name) : svelteCreatorNamed(callee, svelte);
+    const creator = callee.type === 'Identifier' ? creatorNamed(callee.name) : svelteCreatorNamed(callee, svelte);
     return creator ? { creator, call } : undefined;
   };
   const isStoreCall = (node: Node): boolean => creatorOf(node) !== undefined;
@@ -102,7 +111,7 @@ export function recogniseStoreCalls(body: Statement[], syntax: ModuleSyntax, isI
     hasStateFields(node.body, isStoreCall) ||
     hasSubscribeMethod(node.body) ||
     // A class extending a state class inherits its state.
-    (node.superClass?.type === 'Identifier' && creators.get(node.superClass.name) === 'factory');
+    (node.superClass?.type === 'Identifier' && creatorNamed(node.superClass.name) === 'factory');
   for (let found = true; found; ) {
     found = false;
     const candidates = [
@@ -110,7 +119,7 @@ export function recogniseStoreCalls(body: Statement[], syntax: ModuleSyntax, isI
       ...[...classes].map(([name, node]) => [name, () => isStateClass(node)] as const),
     ];
     for (const [name, isFactory] of candidates) {
-      if (creators.has(name) || !isFactory()) continue;
+      if (creatorNamed(name) !== undefined || !isFactory()) continue;
       creators.set(name, 'factory');
       factories.add(name);
       found = true;
