@@ -348,11 +348,12 @@ class LeakAnalysis {
   /** References, in every file importing it, to export `exported` of `modulePath` (under any local name, through barrels). */
   private importedReferences(modulePath: string, exported: string, wanted: Wanted = 'all', only?: string): Reference[] {
     const references: Reference[] = [];
+    const names = this.namesOfExport(modulePath, exported);
     for (const importer of only ? [only] : this.importersOf(modulePath)) {
       const text = this.index.files.get(importer) ?? '';
       // (A namespace's computed member, `state[name]`, need not name it.)
-      if (exported !== 'default' && !mentionsWord(text, exported) && !this.importsNamespace(importer, text)) continue;
-      if (wanted !== 'all' && !mayWriteExport(text, exported, wanted.handed, this.importsNamespace(importer, text))) continue;
+      if (exported !== 'default' && !names.some((name) => mentionsWord(text, name)) && !this.importForms(importer, text).namespace) continue;
+      if (wanted !== 'all' && !names.some((name) => mayWriteExport(text, name, wanted.handed, this.importForms(importer, text).namespace))) continue;
       const fromText = wanted === 'all' && exported !== 'default' ? this.referencesFromText(importer, modulePath, exported) : undefined;
       if (fromText) {
         references.push(...fromText);
@@ -368,6 +369,36 @@ class LeakAnalysis {
     return references;
   }
 
+  private readonly exportNames = new Map<string, string[]>();
+
+  /**
+   * The names export `exported` of `modulePath` goes by where it may be imported: its own, and
+   * those barrels give it (`export { cart as basket } from './cart'`), which is all an importer
+   * through them names.
+   */
+  private namesOfExport(modulePath: string, exported: string): string[] {
+    const key = `${modulePath}\0${exported}`;
+    let names = this.exportNames.get(key);
+    if (names) return names;
+    const found = new Set([exported]);
+    for (const leader of this.leadingTo(modulePath)) {
+      const script = leader === modulePath ? undefined : this.index.get(leader)?.scripts[0];
+      if (!script) continue;
+      const syntax = this.index.syntax(script);
+      for (const name of [...syntax.localExports.keys(), ...syntax.reExports.flatMap((reExport) => reExport.names.map((named) => named.exported))]) {
+        const origin = found.has(name) ? undefined : this.index.resolveExport(leader, name);
+        if (origin?.module === modulePath && origin.exported === exported) found.add(name);
+      }
+      // A namespace that holds it (`export * as stores from './cart'`): imported as `stores`, used as `stores.cart`.
+      for (const name of [...syntax.localExports.keys(), ...syntax.reExports.flatMap((reExport) => reExport.namespace ?? [])]) {
+        const namespace = found.has(name) ? undefined : this.index.namespaceExport(leader, name);
+        if (namespace && this.leadingTo(modulePath).has(namespace)) found.add(name);
+      }
+    }
+    this.exportNames.set(key, (names = [...found]));
+    return names;
+  }
+
   /**
    * The dynamic imports, in files importing `modulePath` (through barrels too), that may take its
    * export `exported`: those that name it (`const { cart } = await import(…)`), and any other use of
@@ -378,7 +409,7 @@ class LeakAnalysis {
     const leading = this.leadingTo(modulePath);
     for (const importer of this.importersOf(modulePath)) {
       const text = this.index.files.get(importer) ?? '';
-      if (!DYNAMIC_IMPORT.test(text)) continue;
+      if (!this.importForms(importer, text).dynamic) continue;
       const file = this.index.get(importer);
       for (const script of file?.scripts ?? []) {
         for (const dynamicImport of this.index.syntax(script).dynamicImports) {
@@ -398,12 +429,15 @@ class LeakAnalysis {
     return places;
   }
 
-  private readonly namespaceImports = new Map<string, boolean>();
+  private readonly importFormsByPath = new Map<string, { namespace: boolean; dynamic: boolean }>();
 
-  /** Whether a file's text has a namespace import (`import * as state from …`); asked for each export it may use, so read once. */
-  private importsNamespace(path: string, text: string): boolean {
-    let found = this.namespaceImports.get(path);
-    if (found === undefined) this.namespaceImports.set(path, (found = NAMESPACE_IMPORT.test(text)));
+  /**
+   * Whether a file's text has a namespace import (`import * as state from …`) or a dynamic one
+   * (`import('$lib/cart')`): asked for each export of each module it imports, so read once.
+   */
+  private importForms(path: string, text: string): { namespace: boolean; dynamic: boolean } {
+    let found = this.importFormsByPath.get(path);
+    if (found === undefined) this.importFormsByPath.set(path, (found = { namespace: NAMESPACE_IMPORT.test(text), dynamic: DYNAMIC_IMPORT.test(text) }));
     return found;
   }
 
@@ -517,29 +551,34 @@ class LeakAnalysis {
   }
 
   /**
-   * Uses of export `exported` of `modulePath` through a namespace import (`import * as state`):
-   * `state.cart` is a reference to `cart`, its member access the node. A computed member
+   * Uses of export `exported` of `modulePath` through a namespace import (`import * as state`, or
+   * a name a barrel gives the module, `export * as state from './cart'`): `state.cart` is a
+   * reference to `cart`, its member access the node. A computed member
    * (`state[name]`) may be any export, so it counts too.
    */
   private namespaceMemberReferences(file: ParsedFile, script: Script, modulePath: string, exported: string, wanted: Wanted): Reference[] {
     const leading = this.leadingTo(modulePath);
     const references: Reference[] = [];
     for (const statement of this.index.syntax(script).imports) {
-      const namespace = statement.names.find((name) => name.imported === '*' && !name.typeOnly);
-      const target = namespace && this.index.resolve(statement.source, file.path);
-      if (!namespace || !target || !leading.has(target)) continue;
-      for (const reference of this.scriptReferences(file, script, new Set([namespace.local]), wanted)) {
-        // Markup whose every mention is in the browser, told by its text: one reference stands for them all.
-        if (reference.browserDirective && reference.path.length === 0) {
-          references.push(reference);
-          continue;
+      const imported = this.index.resolve(statement.source, file.path);
+      if (!imported || !leading.has(imported)) continue;
+      for (const namespace of statement.names) {
+        // `import * as state from …`, or a name a module hands on as a namespace (`export * as state from …`).
+        const target = namespace.typeOnly ? undefined : namespace.imported === '*' ? imported : this.index.namespaceExport(imported, namespace.imported);
+        if (!target || !leading.has(target)) continue;
+        for (const reference of this.scriptReferences(file, script, new Set([namespace.local]), wanted)) {
+          // Markup whose every mention is in the browser, told by its text: one reference stands for them all.
+          if (reference.browserDirective && reference.path.length === 0) {
+            references.push(reference);
+            continue;
+          }
+          const access = reference.path.at(-1) as Node | undefined;
+          if (!access || (access.type !== 'MemberExpression' && access.type !== 'OptionalMemberExpression') || access.object !== reference.node) continue;
+          const member = !access.computed && access.property.type === 'Identifier' ? access.property.name : access.property.type === 'StringLiteral' ? access.property.value : undefined;
+          const origin = member === undefined ? undefined : this.index.resolveExport(target, member);
+          if (member !== undefined && !(origin?.module === modulePath && origin.exported === exported)) continue;
+          references.push({ ...reference, node: access, path: reference.path.slice(0, -1) });
         }
-        const access = reference.path.at(-1) as Node | undefined;
-        if (!access || (access.type !== 'MemberExpression' && access.type !== 'OptionalMemberExpression') || access.object !== reference.node) continue;
-        const member = !access.computed && access.property.type === 'Identifier' ? access.property.name : access.property.type === 'StringLiteral' ? access.property.value : undefined;
-        const origin = member === undefined ? undefined : this.index.resolveExport(target, member);
-        if (member !== undefined && !(origin?.module === modulePath && origin.exported === exported)) continue;
-        references.push({ ...reference, node: access, path: reference.path.slice(0, -1) });
       }
     }
     return references;
@@ -587,6 +626,7 @@ class LeakAnalysis {
         if (name.imported === '*' && !name.typeOnly) bindings.throughNamespace = true;
         if (name.typeOnly || name.imported === '*') continue;
         const origin = this.index.resolveExport(target, name.imported);
+        if (!origin && leading.has(this.index.namespaceExport(target, name.imported) ?? '')) bindings.throughNamespace = true;
         if (origin?.module !== modulePath) continue;
         if (!bindings.locals.has(origin.exported)) bindings.locals.set(origin.exported, new Set());
         bindings.locals.get(origin.exported)!.add(name.local);

@@ -24,6 +24,8 @@ export interface ReExportStatement {
   names: Array<{ imported: string; exported: string; typeOnly: boolean; node: Node }>;
   /** `export * from` (star) or `export * as ns from` (namespace). */
   star: 'all' | 'namespace' | null;
+  /** The name a namespace re-export gives the module (`ns`; not type-only). */
+  namespace?: string;
 }
 
 export interface ModuleSyntax {
@@ -78,8 +80,10 @@ function readStatement(statement: Statement, syntax: ModuleSyntax): void {
       if (statement.source) {
         const reExport: ReExportStatement = { source: statement.source.value, node: statement, names: [], star: null };
         for (const specifier of statement.specifiers) {
-          if (specifier.type === 'ExportNamespaceSpecifier') reExport.star = 'namespace';
-          else if (specifier.type === 'ExportSpecifier') {
+          if (specifier.type === 'ExportNamespaceSpecifier') {
+            reExport.star = 'namespace';
+            if (!statementTypeOnly) reExport.namespace = moduleName(specifier.exported);
+          } else if (specifier.type === 'ExportSpecifier') {
             reExport.names.push({
               imported: moduleName(specifier.local),
               exported: moduleName(specifier.exported),

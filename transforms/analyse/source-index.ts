@@ -191,6 +191,39 @@ export class SourceIndex {
     return this.exportOrigins.get(key);
   }
 
+  /**
+   * The module whose namespace export `name` of `modulePath` is (`export * as stores from './cart'`,
+   * `import * as stores from './cart'; export { stores }`), through re-exports; undefined when it is
+   * no namespace.
+   */
+  namespaceExport(modulePath: string, name: string, seen = new Set<string>()): string | undefined {
+    const key = `${modulePath}\0${name}`;
+    if (seen.has(key) || isComponentPath(modulePath) || !this.mayReExport(modulePath)) return undefined;
+    seen.add(key);
+    const file = this.get(modulePath);
+    if (!file) return undefined;
+    const syntax = this.syntax(file.scripts[0]!);
+    const local = syntax.localExports.get(name);
+    if (local !== undefined) {
+      for (const statement of syntax.imports) {
+        const imported = statement.names.find((candidate) => candidate.local === local && !candidate.typeOnly);
+        const target = imported && this.resolve(statement.source, modulePath);
+        if (imported && target) return imported.imported === '*' ? target : this.namespaceExport(target, imported.imported, seen);
+      }
+      return undefined;
+    }
+    for (const reExport of syntax.reExports) {
+      const target = this.resolve(reExport.source, modulePath);
+      if (!target) continue;
+      if (reExport.namespace === name) return target;
+      const named = reExport.names.find((candidate) => candidate.exported === name && !candidate.typeOnly);
+      if (named) return this.namespaceExport(target, named.imported, seen);
+      const found = reExport.star === 'all' && name !== 'default' ? this.namespaceExport(target, name, seen) : undefined;
+      if (found) return found;
+    }
+    return undefined;
+  }
+
   private findExportOrigin(modulePath: string, name: string, seen: Set<string>): { module: string; exported: string } | undefined {
     const key = `${modulePath}\0${name}`;
     if (seen.has(key)) return undefined;
