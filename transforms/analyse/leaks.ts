@@ -369,33 +369,36 @@ class LeakAnalysis {
     return references;
   }
 
-  private readonly exportNames = new Map<string, string[]>();
+  private readonly exportNames = new Map<string, { byExport: Map<string, Set<string>>; namespaces: Set<string>; names: Map<string, string[]> }>();
 
   /**
-   * The names export `exported` of `modulePath` goes by where it may be imported: its own, and
-   * those barrels give it (`export { cart as basket } from './cart'`), which is all an importer
-   * through them names.
+   * The names export `exported` of `modulePath` goes by where it may be imported: its own, those
+   * barrels give it (`export { cart as basket } from './cart'`), and those of namespaces holding it
+   * (`export * as stores from './cart'`, used as `stores.cart`): all an importer through them names.
    */
   private namesOfExport(modulePath: string, exported: string): string[] {
-    const key = `${modulePath}\0${exported}`;
-    let names = this.exportNames.get(key);
-    if (names) return names;
-    const found = new Set([exported]);
-    for (const leader of this.leadingTo(modulePath)) {
-      const script = leader === modulePath ? undefined : this.index.get(leader)?.scripts[0];
-      if (!script) continue;
-      const syntax = this.index.syntax(script);
-      for (const name of [...syntax.localExports.keys(), ...syntax.reExports.flatMap((reExport) => reExport.names.map((named) => named.exported))]) {
-        const origin = found.has(name) ? undefined : this.index.resolveExport(leader, name);
-        if (origin?.module === modulePath && origin.exported === exported) found.add(name);
+    let known = this.exportNames.get(modulePath);
+    if (!known) {
+      known = { byExport: new Map(), namespaces: new Set(), names: new Map() };
+      const leading = this.leadingTo(modulePath);
+      for (const leader of leading) {
+        const script = leader === modulePath ? undefined : this.index.get(leader)?.scripts[0];
+        if (!script) continue;
+        const syntax = this.index.syntax(script);
+        for (const name of [...syntax.localExports.keys(), ...syntax.reExports.flatMap((reExport) => reExport.names.map((named) => named.exported))]) {
+          const origin = this.index.resolveExport(leader, name);
+          if (origin?.module !== modulePath) continue;
+          if (!known.byExport.has(origin.exported)) known.byExport.set(origin.exported, new Set());
+          known.byExport.get(origin.exported)!.add(name);
+        }
+        for (const name of [...syntax.localExports.keys(), ...syntax.reExports.flatMap((reExport) => reExport.namespace ?? [])]) {
+          if (leading.has(this.index.namespaceExport(leader, name) ?? '')) known.namespaces.add(name);
+        }
       }
-      // A namespace that holds it (`export * as stores from './cart'`): imported as `stores`, used as `stores.cart`.
-      for (const name of [...syntax.localExports.keys(), ...syntax.reExports.flatMap((reExport) => reExport.namespace ?? [])]) {
-        const namespace = found.has(name) ? undefined : this.index.namespaceExport(leader, name);
-        if (namespace && this.leadingTo(modulePath).has(namespace)) found.add(name);
-      }
+      this.exportNames.set(modulePath, known);
     }
-    this.exportNames.set(key, (names = [...found]));
+    let names = known.names.get(exported);
+    if (!names) known.names.set(exported, (names = [...new Set([exported, ...(known.byExport.get(exported) ?? []), ...known.namespaces])]));
     return names;
   }
 
@@ -418,7 +421,7 @@ class LeakAnalysis {
           const taken = namesTakenFrom(script.ast.program, dynamicImport.node);
           const takesIt = taken
             ? taken.some((name) => { const origin = this.index.resolveExport(target, name); return origin?.module === modulePath && origin.exported === exported; })
-            : exported === 'default' || mentionsWord(script.code, exported);
+            : exported === 'default' || this.namesOfExport(modulePath, exported).some((name) => mentionsWord(script.code, name));
           if (!takesIt) continue;
           walkWithPath(script.ast.program, (node, path) => {
             if (node === dynamicImport.node) places.push({ file: file!, script, node, path: [...path] });
