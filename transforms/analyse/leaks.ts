@@ -83,6 +83,16 @@ interface Reference {
   browserDirective?: boolean;
 }
 
+/**
+ * Another name for state and what it stands for: the store (`const alias = cart`), one of its
+ * writing methods (`setter`; `always` when it stands for every mention of it in browser-only
+ * markup), or its value (`const items = get(cart)`).
+ */
+interface Alias {
+  reference: Reference;
+  kind: 'store' | 'setter' | 'always' | 'value';
+}
+
 /** Functions that run their callback only in the browser. */
 const BROWSER_ONLY_CALLS = new Set(['onMount', 'afterNavigate', 'beforeNavigate', 'onNavigate', 'afterUpdate', 'beforeUpdate', 'addEventListener', 'requestAnimationFrame', 'requestIdleCallback', '$effect', '$effect.pre', '$effect.root', 'attach']);
 /** Methods that change what they are called on: on a property of state (`state.items.push()`), only these write. */
@@ -204,7 +214,12 @@ class LeakAnalysis {
       for (const inChild of this.propWrites(reference, methods, handed, writes)) add(inChild, this.contextOf(inChild));
       // Under another name (`const alias = cart`, `const { set: setCart } = cart`), what that name does.
       for (const alias of this.aliasesOf(reference, writes)) {
-        const writesIt = alias.setter === 'always' || (alias.setter ? isCalledOrHanded(alias.reference.node, alias.reference.path.at(-1)) : isWrite(alias.reference, methods, handed) || this.handedToWritingFunction(alias.reference));
+        const writesIt =
+          alias.kind === 'always' ||
+          (alias.kind === 'setter' && isCalledOrHanded(alias.reference.node, alias.reference.path.at(-1))) ||
+          (alias.kind === 'store' && (isWrite(alias.reference, methods, handed) || this.handedToWritingFunction(alias.reference))) ||
+          // The store's value itself (`const items = get(cart)`): changing it changes what every request reads.
+          (alias.kind === 'value' && isWrite(alias.reference));
         if (writesIt) add(alias.reference, this.contextOf(alias.reference));
       }
     }
@@ -500,26 +515,35 @@ class LeakAnalysis {
   }
 
   /**
-   * The names a reference to state gives it (`const alias = cart`; `const { set: setCart } = cart`,
-   * whose members known to be functions that write it are setters), with their references in
-   * the declaration's scope, their own aliases included. A top-level alias in an instance script
-   * is also used in the markup.
+   * The names a reference to state gives it, with their references in the declaration's scope
+   * (their own aliases included): `const alias = cart` (a `store` alias); `const { set: setCart } =
+   * cart`, whose members known to be functions that write it are setters; and `const items =
+   * get(cart)`, `const { list } = get(cart)`, the store's value. A top-level alias in an instance
+   * script is also used in the markup.
    */
-  private aliasesOf(reference: Reference, wanted: Wanted, depth = 0): Array<{ reference: Reference; setter: boolean | 'always' }> {
+  private aliasesOf(reference: Reference, wanted: Wanted, depth = 0): Alias[] {
     const { file, script, path } = reference;
     if (!script || depth > 3) return [];
     let current: Node = reference.node;
     let at = path.length - 1;
     while (at >= 0 && TRANSPARENT.has(path[at]!.type)) current = path[at--]!;
+    const ofValue = isSvelteGet(path[at], current);
+    if (ofValue) {
+      current = path[at--]!;
+      while (at >= 0 && TRANSPARENT.has(path[at]!.type)) current = path[at--]!;
+    }
     const declarator = path[at];
     if (declarator?.type !== 'VariableDeclarator' || declarator.init !== current) return [];
-    const names = new Map<string, boolean>();
-    if (declarator.id.type === 'Identifier') names.set(declarator.id.name, false);
+    const names = new Map<string, Alias['kind']>();
+    if (declarator.id.type === 'Identifier') names.set(declarator.id.name, ofValue ? 'value' : 'store');
     if (declarator.id.type === 'ObjectPattern') {
       for (const property of declarator.id.properties) {
         const key = property.type === 'ObjectProperty' && !property.computed && property.key.type === 'Identifier' ? property.key.name : undefined;
-        // A member known to be a function that writes (`set`, `update`, a returned `add`); a property (`const { items } = cart`) is a value.
-        if (key && property.type === 'ObjectProperty' && property.value.type === 'Identifier' && wanted !== 'all' && wanted.handed.has(key)) names.set(property.value.name, true);
+        if (!key || property.type !== 'ObjectProperty' || property.value.type !== 'Identifier') continue;
+        // Of the value, a property is part of it (`const { list } = get(cart)`: `list.push(…)` changes it).
+        if (ofValue) names.set(property.value.name, 'value');
+        // Of the store, a member known to be a function that writes (`set`, `update`, a returned `add`); a property (`const { items } = cart`) is a value.
+        else if (wanted !== 'all' && wanted.handed.has(key)) names.set(property.value.name, 'setter');
       }
     }
     if (names.size === 0) return [];
@@ -527,27 +551,31 @@ class LeakAnalysis {
     const scopeAt = path.slice(0, at).findLastIndex(isFunction);
     const scope = scopeAt >= 0 ? (path[scopeAt] as unknown as { body: Node }).body : script.ast.program;
     const prefix = scopeAt >= 0 ? path.slice(0, scopeAt + 1) : [];
-    const found: Array<{ reference: Reference; setter: boolean | 'always' }> = [];
+    const found: Alias[] = [];
     walkWithPath(scope, (node, inner) => {
       if (node.type !== 'Identifier' || !names.has(node.name) || !isReferenceTo(node, inner.at(-1))) return;
       const aliasReference: Reference = { file, script, node, path: [...prefix, ...inner] };
-      found.push({ reference: aliasReference, setter: names.get(node.name)! });
-      if (!names.get(node.name)) found.push(...this.aliasesOf(aliasReference, wanted, depth + 1));
+      // (Not the names being declared: `keys` in `const { keys } = get(indexes)` writes nothing.)
+      if (node === declarator.id || inner.includes(declarator.id)) return;
+      found.push({ reference: aliasReference, kind: names.get(node.name)! });
+      if (names.get(node.name) === 'store') found.push(...this.aliasesOf(aliasReference, wanted, depth + 1));
     });
     if (scopeAt < 0 && script.kind === 'instance') {
-      const aliases = new Set([...names].filter(([, setter]) => !setter).map(([name]) => name));
-      const setters = new Set([...names].filter(([, setter]) => setter).map(([name]) => name));
-      for (const markupReference of this.markupReferences(file, aliases, wanted)) found.push({ reference: markupReference, setter: false });
-      // A setter's call is no pattern the markup's text check knows: all its mentions are read.
-      for (const markupReference of this.markupReferences(file, setters, 'all')) {
+      const named = (kind: Alias['kind']) => new Set([...names].filter(([, candidate]) => candidate === kind).map(([name]) => name));
+      for (const markupReference of this.markupReferences(file, named('store'), wanted)) found.push({ reference: markupReference, kind: 'store' });
+      // A value's change and a setter's call are no patterns the markup's text check knows: all their mentions are read.
+      for (const markupReference of this.markupReferences(file, named('value'), 'all')) {
+        if (!(markupReference.browserDirective && markupReference.path.length === 0)) found.push({ reference: markupReference, kind: 'value' });
+      }
+      for (const markupReference of this.markupReferences(file, named('setter'), 'all')) {
         if (!(markupReference.browserDirective && markupReference.path.length === 0)) {
-          found.push({ reference: markupReference, setter: true });
+          found.push({ reference: markupReference, kind: 'setter' });
           continue;
         }
         // One reference for every mention, all in the browser: placed at the first.
         const name = (markupReference.node as unknown as { name: string }).name;
         const start = Math.max(0, wordAt(this.markupTexts.get(file) ?? '', name));
-        found.push({ reference: { ...markupReference, node: { ...markupReference.node, start, end: start + name.length } as Node }, setter: 'always' });
+        found.push({ reference: { ...markupReference, node: { ...markupReference.node, start, end: start + name.length } as Node }, kind: 'always' });
       }
     }
     return found;
@@ -813,12 +841,15 @@ class LeakAnalysis {
     return false;
   }
 
+  /** The component of the app a script imports as `name`: by default import, or through a barrel (`import { Button } from '$lib/components/ui/button'`). */
   private importedComponent(file: ParsedFile, name: string): ParsedFile | undefined {
     for (const script of file.scripts) {
       for (const statement of this.index.syntax(script).imports) {
-        if (!statement.names.some((imported) => imported.imported === 'default' && imported.local === name)) continue;
+        const imported = statement.names.find((candidate) => candidate.local === name && !candidate.typeOnly && candidate.imported !== '*');
+        if (!imported) continue;
         const target = this.index.resolve(statement.source, file.path);
-        return target && isComponentPath(target) ? this.index.get(target) : undefined;
+        const origin = target && (isComponentPath(target) ? { module: target, exported: imported.imported } : this.index.resolveExport(target, imported.imported));
+        return origin && origin.exported === 'default' && isComponentPath(origin.module) ? this.index.get(origin.module) : undefined;
       }
     }
     return undefined;
@@ -910,9 +941,9 @@ function mayWriteExport(text: string, exported: string, handed: ReadonlySet<stri
   return [exported, ...aliases].some((local) => mayWrite(text, local, handed) || mayBeAliased(text, local));
 }
 
-/** Whether `name` is given another name (`const alias = name`, `const { set } = name`), whose uses may write it. */
+/** Whether `name` is given another name (`const alias = name`, `const { set } = name`, `const items = get(name)`), whose uses may write it. */
 function mayBeAliased(text: string, name: string): boolean {
-  return cachedPatterns(aliasedPatterns, name, (escaped) => new RegExp(`(?:^|[^=!<>])=\\s*${escaped}\\s*(?![\\w$.(\\[\\s]|\\s*[?.(\\[])`)).test(text);
+  return cachedPatterns(aliasedPatterns, name, (escaped) => new RegExp(`(?:^|[^=!<>])=\\s*(?:${escaped}\\s*(?![\\w$.(\\[\\s]|\\s*[?.(\\[])|get\\(\\s*${escaped}\\s*\\))`)).test(text);
 }
 
 /** The patterns of each name, made once: the same names are looked for in many files. */
@@ -945,7 +976,9 @@ function mayWrite(markup: string, name: string, handed: ReadonlySet<string> = ne
     const argument = `|(?<!(?<![\\w$.])(?:get|derived))\\((?:[^(){};]*?,)?\\s*${escaped}\\s*[,)]`;
     // …, and handed to a component as a prop (`store={cart}`, `{cart}`), which may write it.
     const prop = `|=\\{\\s*${escaped}\\s*\\}|\\s\\{\\s*${escaped}\\s*\\}(?=\\s*(?:\\/?>|[\\w:|-]+\\s*=|\\{))`;
-    return new RegExp(`(?:^|[^\\w$.])${n}\\s*(?:${assign}|(?:\\??\\.[\\w$]+|\\[[^\\]]*\\])+\\s*(?:${assign}|\\())|(?:\\+\\+|--)\\s*${n}\\b|bind:[\\w$|]+\\s*=\\s*\\{\\s*${n}\\b${handedOn}${argument}${prop}`);
+    // …, and a change to its value read with `get` (`get(cart).items.push(…)`).
+    const value = `|(?:^|[^\\w$.])get\\(\\s*${escaped}\\s*\\)\\s*(?:\\??\\.[\\w$]+|\\[[^\\]]*\\])+\\s*(?:${assign}|\\()`;
+    return new RegExp(`(?:^|[^\\w$.])${n}\\s*(?:${assign}|(?:\\??\\.[\\w$]+|\\[[^\\]]*\\])+\\s*(?:${assign}|\\())|(?:\\+\\+|--)\\s*${n}\\b|bind:[\\w$|]+\\s*=\\s*\\{\\s*${n}\\b${handedOn}${argument}${prop}${value}`);
   });
   return pattern.test(markup);
 }
@@ -1312,6 +1345,10 @@ function underBrowserOnlyPlace(chain: Node[]): boolean {
  * property read, `src={user.avatar}`) is not a write when handed on.
  */
 function isWrite({ node, path }: Pick<Reference, 'node' | 'path'>, classMethods?: ReadonlySet<string>, handedMethods?: ReadonlySet<string>): boolean {
+  // `get(cart).items.push(…)`, `get(user).name = …`: a change to the store's value, as through `$cart`.
+  let outer = path.length - 1;
+  while (outer >= 0 && TRANSPARENT.has(path[outer]!.type)) outer--;
+  if (isSvelteGet(path[outer], outer + 1 < path.length ? path[outer + 1]! : node)) return isWrite({ node: path[outer]!, path: path.slice(0, outer) });
   let current: Node = node;
   let method: string | undefined;
   let depth = 0;
@@ -1368,6 +1405,13 @@ function isWrite({ node, path }: Pick<Reference, 'node' | 'path'>, classMethods?
       return false;
   }
 }
+
+/**
+ * Whether `call` is `get(node)`: Svelte's `get` reading a store's value (a function of the app
+ * named `get` is read the same way, which may count a write too many, never one too few).
+ */
+const isSvelteGet = (call: Node | undefined, node: Node): call is Node =>
+  call?.type === 'CallExpression' && call.callee.type === 'Identifier' && call.callee.name === 'get' && call.arguments[0] === node;
 
 const isStoreValue = (node: Node) => (node as Node & { name?: string }).name?.startsWith('$') === true;
 
