@@ -150,14 +150,17 @@ class LeakAnalysis {
       const exportedAs = new Map<string, string>();
       for (const [exported, local] of syntax.localExports) if (!exportedAs.has(local)) exportedAs.set(local, exported);
       const declared = (local: string) => {
-        const statement = module.script.ast.program.body.find((candidate) => topLevelBindings(candidate, [candidate]).includes(local));
+        const statement =
+          module.script.ast.program.body.find((candidate) => topLevelBindings(candidate, [candidate]).includes(local)) ??
+          (module.statefulExports.get('default') === local ? module.script.ast.program.body.find((candidate) => candidate.type === 'ExportDefaultDeclaration') : undefined);
         return lineColumn(file.text, module.script.offset + (statement?.start ?? 0));
       };
       for (const exported of module.constantStores) {
         leaks.push({ module: module.file, name: exported, ...declared(syntax.localExports.get(exported) ?? exported), class: 'constant', writes: [] });
       }
       for (const local of module.stores) {
-        const exports = [...syntax.localExports].filter(([, candidate]) => candidate === local).map(([exported]) => exported);
+        // (`export default writable(…)` has no local name: the module's plan gives it one.)
+        const exports = [...new Set([...syntax.localExports, ...module.statefulExports].filter(([, candidate]) => candidate === local).map(([exported]) => exported))];
         const writes = this.writesOf(file, module.script, local, exports);
         const leak: StateReport = { module: module.file, name: exportedAs.get(local) ?? local, ...declared(local), class: classOf(writes), writes };
         leaks.push(leak);
@@ -223,9 +226,13 @@ class LeakAnalysis {
         if (writesIt) add(alias.reference, this.contextOf(alias.reference));
       }
     }
-    // `const { subscribe, set } = writable(…)`: calling `set` (or `update`), here or where it is
-    // imported, writes the one store every name of the pattern comes from.
-    for (const setter of destructuredSetters(script, local, svelteCreators(this.index.syntax(script)))) {
+    // `const { subscribe, set } = writable(…)`, or a start function keeping its `set` in a module
+    // variable (`readable([], (_, u) => { update = u })`): calling it, here or where it is
+    // imported, writes the store.
+    const creators = svelteCreators(this.index.syntax(script));
+    const isDefaultExpression = exports.includes('default') && this.index.syntax(script).localExports.get('default') === 'default';
+    const init = storeValue(script, local, isDefaultExpression);
+    for (const setter of [...destructuredSetters(script, local, creators), ...keptSetters(script, init, creators)]) {
       const setterExports = [...this.index.syntax(script).localExports].filter(([, candidate]) => candidate === setter).map(([exported]) => exported);
       const calls = [...this.fileReferences(file, script, new Set([setter])), ...setterExports.flatMap((exported) => this.importedReferences(file.path, exported))];
       for (const call of calls) if (!isDeclarationOf(call) && (call.browserDirective || isCalledOrHanded(call.node, call.path.at(-1)))) add(call, this.contextOf(call));
@@ -233,7 +240,7 @@ class LeakAnalysis {
     // A dynamic import's module is not followed into its uses (`(await import('$lib/cart')).cart.set(…)`):
     // where the import runs, it may write what it takes.
     for (const exported of exports) for (const place of this.dynamicImportsTaking(file.path, exported)) add(place, this.contextOf(place));
-    for (const write of ownWrites(this.index.syntax(script), script, local, (name) => this.importedFunction(file, script, name))) {
+    for (const write of ownWrites(this.index.syntax(script), init, script, (name) => this.importedFunction(file, script, name))) {
       // A start function runs when the store gets its first subscriber: where the store is used.
       const runs: Context = write.runs === 'subscribed' ? { runs: 'deferred', fn: { file, script, locals: [local] } } : { runs: write.runs };
       add({ file: write.in?.file ?? file, script: write.in?.script ?? script, node: write.node }, runs);
@@ -791,7 +798,8 @@ class LeakAnalysis {
     const at = chain.findLastIndex((node) => (node.type as string) === 'Attribute');
     const component = chain[at - 1] as (Node & { name?: string }) | undefined;
     if (at < 1 || (component?.type as string) !== 'Component' || !component?.name) return undefined;
-    const passed = chain.slice(at + 1);
+    // A choice between values (`closeFunc={dismissable ? close : noop}`, `onclose={close ?? noop}`) hands on what it picks.
+    const passed = chain.slice(at + 1).filter((node, i, all) => !((node.type === 'ConditionalExpression' && node.test !== all[i + 1]) || node.type === 'LogicalExpression'));
     // A function (`click={() => …}`), a name (`action={save}`) or a store's method (`action={cart.reset}`).
     const isMethod = passed.length === 3 && (passed[1]!.type === 'MemberExpression' || passed[1]!.type === 'OptionalMemberExpression');
     const handedOn = passed.some(isFunction) || ((passed.length === 2 || isMethod) && (passed[0]!.type as string) === 'ExpressionTag');
@@ -1140,8 +1148,7 @@ interface OwnWrite {
  * when the module is imported, callbacks it registers included). Writes under a browser-only
  * place run in the browser.
  */
-function ownWrites(syntax: ModuleSyntax, script: Script, local: string, importedFunction: (local: string) => FactoryCode | undefined): OwnWrite[] {
-  const init = declaredValue(script, local);
+function ownWrites(syntax: ModuleSyntax, init: Node | undefined, script: Script, importedFunction: (local: string) => FactoryCode | undefined): OwnWrite[] {
   if (init?.type !== 'CallExpression') return [];
   const found = startFunctionWrites(init, [], svelteCreators(syntax));
   const callee = init.callee.type === 'Identifier' ? init.callee.name : undefined;
@@ -1163,6 +1170,29 @@ function declaredValue(script: Script, name: string): Node | undefined {
     if (declaration?.type === 'FunctionDeclaration' && declaration.id?.name === name) return declaration;
   }
   return undefined;
+}
+
+/** What makes the state `local`: its declaration's value, or the expression of `export default writable(…)`. */
+function storeValue(script: Script, local: string, isDefaultExpression: boolean): Node | undefined {
+  const defaultExport = isDefaultExpression ? script.ast.program.body.find((statement) => statement.type === 'ExportDefaultDeclaration') : undefined;
+  return defaultExport ? unwrapTypeCast(defaultExport.declaration) : declaredValue(script, local);
+}
+
+/**
+ * The module variables a store's start function keeps its `set` or `update` in (`let update;
+ * readable([], (_, u) => { update = u })`): calling them writes the store.
+ */
+function keptSetters(script: Script, init: Node | undefined, creators: SvelteCreators): string[] {
+  if (init?.type !== 'CallExpression' || !isWritableOrReadable(init.callee, creators)) return [];
+  const start = init.arguments[1];
+  if (!start || !isFunction(start)) return [];
+  const setters = new Set((start as unknown as { params: Node[] }).params.slice(0, 2).flatMap((param) => (param.type === 'Identifier' ? [param.name] : [])));
+  const moduleNames = new Set(script.ast.program.body.flatMap((statement) => topLevelBindings(statement, [statement])));
+  const kept = new Set<string>();
+  walk(start, (node) => {
+    if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier' && node.right.type === 'Identifier' && setters.has(node.right.name) && moduleNames.has(node.left.name)) kept.add(node.left.name);
+  });
+  return [...kept];
 }
 
 /**
