@@ -58,11 +58,11 @@ describe('readImportsFromText agrees with the parser', () => {
 });
 
 /** The leak check's report of an app, read with or without the text shortcut. */
-function leakReport(files: ProjectFiles, readComponentsAsText: boolean) {
+function leakReport(files: ProjectFiles, textShortcuts: boolean) {
   const index = new SourceIndex(files, discoverProject(files, {}), [], [], true);
   const modules = findStoreModules(index, {});
   const rendering = serverRendering(index);
-  const state = analyseLeaks(index, modules, rendering, { readComponentsAsText });
+  const state = analyseLeaks(index, modules, rendering, { textShortcuts });
   return { state, errors: [...index.errors.values()], parsed: index.parsedCount };
 }
 

@@ -115,12 +115,13 @@ const ENTRY_EXPORTS: Array<{ file: RegExp; names: Set<string> | 'all'; runs: 'se
 ];
 
 /**
- * `readComponentsAsText: false` parses every component whose references are needed, where a
- * component's text may tell them without a parse: the same report, more slowly (for the
- * differential test of the text shortcut).
+ * `textShortcuts: false` parses every component whose references are needed, where a
+ * component's text may tell them without a parse, and reads every importer that mentions an
+ * export, where its import statements may tell it names none: the same report, more slowly (for
+ * the differential test of the text shortcuts).
  */
-export function analyseLeaks(index: SourceIndex, modules: StoreModule[], rendering: ServerRendering, { readComponentsAsText = true } = {}): StateReport[] {
-  return new LeakAnalysis(index, rendering, readComponentsAsText).run(modules);
+export function analyseLeaks(index: SourceIndex, modules: StoreModule[], rendering: ServerRendering, { textShortcuts = true } = {}): StateReport[] {
+  return new LeakAnalysis(index, rendering, textShortcuts).run(modules);
 }
 
 class LeakAnalysis {
@@ -136,7 +137,7 @@ class LeakAnalysis {
   constructor(
     private readonly index: SourceIndex,
     private readonly rendering: ServerRendering,
-    private readonly readComponentsAsText: boolean,
+    private readonly textShortcuts: boolean,
   ) {}
 
   run(modules: StoreModule[]): StateReport[] {
@@ -371,10 +372,16 @@ class LeakAnalysis {
   private importedReferences(modulePath: string, exported: string, wanted: Wanted = 'all', only?: string): Reference[] {
     const references: Reference[] = [];
     const names = this.namesOfExport(modulePath, exported);
+    const named = this.namesImported(modulePath);
     for (const importer of only ? [only] : this.importersOf(modulePath)) {
       const text = this.index.files.get(importer) ?? '';
-      // (A namespace's computed member, `state[name]`, need not name it.)
-      if (exported !== 'default' && !names.some((name) => mentionsWord(text, name)) && !this.importForms(importer, text).namespace) continue;
+      if (this.textShortcuts && !named.unclear.has(importer)) {
+        // Its imports read plainly: it uses the export only if one of them names it.
+        if (!names.some((name) => named.byName.get(name)?.has(importer))) continue;
+      } else if (exported !== 'default' && !names.some((name) => mentionsWord(text, name)) && !this.importForms(importer, text).namespace) {
+        // (A namespace's computed member, `state[name]`, need not name it.)
+        continue;
+      }
       if (wanted !== 'all' && !names.some((name) => mayWriteExport(text, name, wanted.handed, this.importForms(importer, text).namespace))) continue;
       const fromText = wanted === 'all' && exported !== 'default' ? this.referencesFromText(importer, modulePath, exported) : undefined;
       if (fromText) {
@@ -389,6 +396,57 @@ class LeakAnalysis {
       }
     }
     return references;
+  }
+
+  private readonly importedNames = new Map<string, { byName: Map<string, Set<string>>; unclear: Set<string> }>();
+
+  /**
+   * Which importers of `modulePath` import which names from it or the modules handing it on, read
+   * from their import statements (asked for every export and importer, so read once per module).
+   * `unclear`: those whose imports do not read plainly, hand modules on themselves, or take a
+   * whole namespace; for them, the text's mentions decide.
+   */
+  private namesImported(modulePath: string): { byName: Map<string, Set<string>>; unclear: Set<string> } {
+    let known = this.importedNames.get(modulePath);
+    if (known) return known;
+    known = { byName: new Map(), unclear: new Set() };
+    const leading = this.leadingTo(modulePath);
+    for (const importer of this.importersOf(modulePath)) {
+      const imports = this.textImports(importer);
+      if (!imports || this.index.mayReExport(importer)) {
+        known.unclear.add(importer);
+        continue;
+      }
+      for (const statement of imports) {
+        const target = this.index.resolve(statement.source, importer);
+        if (!target || !leading.has(target)) continue;
+        for (const name of statement.names) {
+          if (name.imported === '*' && !name.typeOnly) known.unclear.add(importer);
+          if (name.typeOnly || name.imported === '*') continue;
+          if (!known.byName.has(name.imported)) known.byName.set(name.imported, new Set());
+          known.byName.get(name.imported)!.add(importer);
+        }
+      }
+    }
+    this.importedNames.set(modulePath, known);
+    return known;
+  }
+
+  private readonly textImportsByPath = new Map<string, TextImport[] | undefined>();
+
+  /** A file's import statements read from its text (a component's, from each of its scripts); undefined when they do not read plainly. */
+  private textImports(path: string): TextImport[] | undefined {
+    if (this.textImportsByPath.has(path)) return this.textImportsByPath.get(path);
+    const text = this.index.files.get(path) ?? '';
+    let imports: TextImport[] | undefined;
+    if (!isComponentPath(path)) imports = readImportsFromText(text);
+    else {
+      const located = locateScripts(text);
+      const perScript = located?.scripts.map((script) => readImportsFromText(text.slice(script.start, script.end)));
+      imports = perScript?.every((found) => found !== undefined) ? perScript.flat() as TextImport[] : undefined;
+    }
+    this.textImportsByPath.set(path, imports);
+    return imports;
   }
 
   private readonly exportNames = new Map<string, { byExport: Map<string, Set<string>>; namespaces: Set<string>; names: Map<string, string[]> }>();
@@ -630,7 +688,7 @@ class LeakAnalysis {
    * such markup). Undefined when the text does not tell: then the component is parsed.
    */
   private referencesFromText(importer: string, modulePath: string, exported: string): Reference[] | undefined {
-    if (!this.readComponentsAsText || !isComponentPath(importer)) return undefined;
+    if (!this.textShortcuts || !isComponentPath(importer)) return undefined;
     // Parsed already: the text stands in for the script's references (built for every name of it)
     // and the markup's, unless the markup's have been read from Svelte's parse; unparsable: none.
     const parsed = this.index.wasRead(importer) ? this.index.get(importer) : undefined;

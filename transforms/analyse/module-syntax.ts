@@ -123,6 +123,13 @@ function readStatement(statement: Statement, syntax: ModuleSyntax): void {
   }
 }
 
+/** Whether only spaces and tabs stand between `at` and the start of its line or a `;` before it. */
+function startsStatement(code: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && (code[i] === ' ' || code[i] === '\t')) i--;
+  return i < 0 || code[i] === '\n' || code[i] === ';';
+}
+
 /** An import statement read from text alone, with its range in the code. */
 export interface TextImport {
   start: number;
@@ -149,8 +156,7 @@ export function readImportsFromText(code: string): TextImport[] | undefined {
   const imports: TextImport[] = [];
   for (const keyword of code.matchAll(/(?<![\w$.])import(?![\w$])/g)) {
     // A statement starts its line, outside a block comment: `// import …` and `/* import … */` are not imports.
-    const before = code.slice(0, keyword.index);
-    if (!/(?:^|[\n;])[ \t]*$/.test(before) || before.lastIndexOf('/*') > before.lastIndexOf('*/')) return undefined;
+    if (!startsStatement(code, keyword.index) || (keyword.index >= 2 && code.lastIndexOf('/*', keyword.index - 2) > code.lastIndexOf('*/', keyword.index - 2))) return undefined;
     IMPORT_STATEMENT.lastIndex = keyword.index;
     const match = IMPORT_STATEMENT.exec(code);
     if (!match) return undefined;
