@@ -535,7 +535,7 @@ class LeakAnalysis {
     const at = chain.findLastIndex((node) => (node.type as string) === 'Attribute');
     const component = chain[at - 1] as (Node & { name?: string }) | undefined;
     // Only the state itself as the value (`store={cart}`), not something computed from it.
-    if (at < 1 || (component?.type as string) !== 'Component' || !component?.name || component.name.includes('.') || chain.length - at !== 3) return [];
+    if (at < 1 || (component?.type as string) !== 'Component' || !component?.name || chain.length - at !== 3) return [];
     const child = this.importedComponent(reference.file, component.name);
     const instance = child?.scripts.find((script) => script.kind === 'instance');
     const local = instance && propLocal(instance, (chain[at] as unknown as { name: string }).name);
@@ -839,6 +839,10 @@ class LeakAnalysis {
     }
     const entry = this.entryContext(file, script, locals);
     if (entry) return entry;
+    // A method of a class the module makes its one instance of (`export const session = new Session()`)
+    // runs where that instance's methods are called, not when the class is made.
+    const method = instanceMethod(script, chain);
+    if (method) return { runs: 'deferred', fn: { file, script, locals: [method.instance], member: method.member } };
     // A module's own top level runs once, when it is first imported; what a declaration holds runs where the declaration is used.
     if (locals.length > 0 && (inFunction || !isCallee)) {
       const onlyThroughMethods = inFunction && this.handedToFactoryMethods(file, script, chain, locals);
@@ -866,18 +870,18 @@ class LeakAnalysis {
     // A library's component (`<Tabs onValueChange>`, `<Select.Root onValueChange>`) cannot be
     // read: an `on…` prop is an event callback there, as Svelte's convention has it.
     if (/^on[a-z]/i.test(prop) && this.isLibraryComponent(file, component.name.split('.')[0]!)) return { runs: 'browser' };
-    if (component.name.includes('.')) return undefined;
     const child = this.importedComponent(file, component.name);
     const instance = child?.scripts.find((script) => script.kind === 'instance');
     const local = instance && propLocal(instance, prop);
     if (local) return { runs: 'deferred', fn: { file: child!, script: instance!, locals: [local] } };
-    // An event prop the child does not name goes with the rest of its props (`<button {...rest}>`):
-    // when those are only spread onto elements, it is an event handler there.
+    // An event prop the child does not name goes with the rest of its props (`<button {...rest}>`,
+    // `<CommandPrimitive.Item {...rest}>`): when those are only spread onto elements or library
+    // components, it is an event handler there.
     if (instance && /^on[a-z]/i.test(prop) && this.restSpreadOnlyOnElements(child!, instance)) return { runs: 'browser' };
     return undefined;
   }
 
-  /** Whether a component's rest props (`let { a, ...rest } = $props()`, Svelte 4's `$$restProps`) are used only spread onto elements. */
+  /** Whether a component's rest props (`let { a, ...rest } = $props()`, Svelte 4's `$$restProps`) are used only spread onto elements or library components. */
   private restSpreadOnlyOnElements(child: ParsedFile, instance: Script): boolean {
     let known = this.restSpreads.get(child.path);
     if (known === undefined) this.restSpreads.set(child.path, (known = this.findRestSpreadOnlyOnElements(child, instance)));
@@ -894,7 +898,10 @@ class LeakAnalysis {
     if (names.some((name) => (byName.get(name) ?? []).some((reference) => reference.path.at(-1)?.type !== 'RestElement'))) return false;
     const fragment = this.index.markup(child);
     const uses = fragment ? markupIdentifiers(fragment).filter(({ node }) => names.includes(node.name)) : [];
-    return uses.length > 0 && uses.every(({ path }) => (path.at(-1)?.type as string) === 'SpreadAttribute' && ELEMENT_NODES.has(path.at(-2)?.type as string));
+    // Spread onto an element, or onto a library's component, where an `on…` prop is an event callback too.
+    const ontoEventTarget = (node: Node | undefined) =>
+      ELEMENT_NODES.has(node?.type as string) || ((node?.type as string) === 'Component' && this.isLibraryComponent(child, (node as Node & { name: string }).name.split('.')[0]!));
+    return uses.length > 0 && uses.every(({ path }) => (path.at(-1)?.type as string) === 'SpreadAttribute' && ontoEventTarget(path.at(-2)));
   }
 
   /** Whether `name` is imported from a package: a package's name (not an alias such as `$lib`, `#lib`, `~`) that resolves to none of the app's files. */
@@ -907,14 +914,29 @@ class LeakAnalysis {
     return false;
   }
 
-  /** The component of the app a script imports as `name`: by default import, or through a barrel (`import { Button } from '$lib/components/ui/button'`). */
+  /**
+   * The component of the app a script imports as `name`: by default import, through a barrel
+   * (`import { Button } from '$lib/components/ui/button'`), or as a member of a barrel's namespace
+   * (`<Command.Item>` with `import * as Command from '$lib/components/ui/command'`).
+   */
   private importedComponent(file: ParsedFile, name: string): ParsedFile | undefined {
+    const [head, member, ...deeper] = name.split('.');
+    if (deeper.length > 0) return undefined;
     for (const script of file.scripts) {
       for (const statement of this.index.syntax(script).imports) {
-        const imported = statement.names.find((candidate) => candidate.local === name && !candidate.typeOnly && candidate.imported !== '*');
+        const imported = statement.names.find((candidate) => candidate.local === head && !candidate.typeOnly);
         if (!imported) continue;
         const target = this.index.resolve(statement.source, file.path);
-        const origin = target && (isComponentPath(target) ? { module: target, exported: imported.imported } : this.index.resolveExport(target, imported.imported));
+        if (!target) return undefined;
+        let origin: { module: string; exported: string } | undefined;
+        if (member === undefined) {
+          if (imported.imported === '*') return undefined;
+          origin = isComponentPath(target) ? { module: target, exported: imported.imported } : this.index.resolveExport(target, imported.imported);
+        } else {
+          // `Command.Item`: an export of a namespace, imported whole or handed on by a barrel (`export * as Command`).
+          const namespace = imported.imported === '*' ? target : this.index.namespaceExport(target, imported.imported);
+          origin = namespace && !isComponentPath(namespace) ? this.index.resolveExport(namespace, member) : undefined;
+        }
         return origin && origin.exported === 'default' && isComponentPath(origin.module) ? this.index.get(origin.module) : undefined;
       }
     }
@@ -1561,10 +1583,11 @@ function mutatingMethods(script: Script, local: string): Set<string> | undefined
   if (!classNode || classNode.type !== 'ClassDeclaration' || classNode.superClass) return undefined;
   const methods = new Map<string, Node>();
   for (const member of classNode.body.body) {
-    const key = 'key' in member && member.key.type === 'Identifier' ? member.key.name : undefined;
+    // (`#bump()` too: a public method calling a private one that writes writes.)
+    const key = memberName(member);
     if (!key) continue;
-    if (member.type === 'ClassMethod' && member.kind === 'method') methods.set(key, member.body);
-    else if (member.type === 'ClassProperty' && member.value && (member.value.type === 'ArrowFunctionExpression' || member.value.type === 'FunctionExpression')) methods.set(key, member.value.body);
+    if ((member.type === 'ClassMethod' || member.type === 'ClassPrivateMethod') && member.kind === 'method') methods.set(key, member.body);
+    else if ((member.type === 'ClassProperty' || member.type === 'ClassPrivateProperty') && member.value && (member.value.type === 'ArrowFunctionExpression' || member.value.type === 'FunctionExpression')) methods.set(key, member.value.body);
   }
   const mutating = new Set<string>();
   const calls = new Map<string, Set<string>>();
@@ -1576,7 +1599,10 @@ function mutatingMethods(script: Script, local: string): Set<string> | undefined
       if (isWrite({ node, path }, new Set())) mutating.add(name);
       const parent = path.at(-1);
       const grandparent = path.at(-2);
-      if (parent?.type === 'MemberExpression' && parent.object === node && !parent.computed && parent.property.type === 'Identifier' && grandparent?.type === 'CallExpression' && grandparent.callee === parent) called.add(parent.property.name);
+      if (parent?.type === 'MemberExpression' && parent.object === node && !parent.computed && grandparent?.type === 'CallExpression' && grandparent.callee === parent) {
+        if (parent.property.type === 'Identifier') called.add(parent.property.name);
+        else if (parent.property.type === 'PrivateName') called.add(`#${parent.property.id.name}`);
+      }
     });
   }
   for (let grew = true; grew; ) {
@@ -1677,6 +1703,54 @@ function objectMember(chain: Node[], locals: string[]): string | undefined {
   return property.key.type === 'Identifier' ? property.key.name : property.key.type === 'StringLiteral' ? property.key.value : undefined;
 }
 
+/** A class member's name: `run`, `'run'`, or `#run` for a private one; undefined when computed. */
+function memberName(member: Node): string | undefined {
+  if (!('key' in member) || ('computed' in member && member.computed)) return undefined;
+  const key = member.key as Node;
+  return key.type === 'Identifier' ? key.name : key.type === 'StringLiteral' ? key.value : key.type === 'PrivateName' ? `#${key.id.name}` : undefined;
+}
+
+const METHOD_MEMBERS = new Set(['ClassMethod', 'ClassPrivateMethod', 'ClassProperty', 'ClassPrivateProperty', 'ClassAccessorProperty']);
+
+/** The top-level class a script declares as `name`. */
+function topLevelClass(script: Script, name: string): Extract<Node, { type: 'ClassDeclaration' }> | undefined {
+  for (const statement of script.ast.program.body) {
+    const declaration = statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration' ? statement.declaration : statement;
+    if (declaration?.type === 'ClassDeclaration' && declaration.id?.name === name) return declaration;
+  }
+  return undefined;
+}
+
+/** The members of a class's instances (not static ones, not the constructor). */
+function instanceMembers(classNode: Extract<Node, { type: 'ClassDeclaration' }>): Node[] {
+  return classNode.body.body.filter((member) => METHOD_MEMBERS.has(member.type) && !('static' in member && member.static) && !(member.type === 'ClassMethod' && member.kind === 'constructor'));
+}
+
+/**
+ * For code in a method of a top-level class that the module makes exactly one instance of at its
+ * top level (`export const session = new Session()`): that instance and the method.
+ */
+function instanceMethod(script: Script, chain: Node[]): { instance: string; member: string } | undefined {
+  const statement = chain[1];
+  const classNode = statement?.type === 'ClassDeclaration' ? statement : (statement?.type === 'ExportNamedDeclaration' || statement?.type === 'ExportDefaultDeclaration') && statement.declaration?.type === 'ClassDeclaration' ? statement.declaration : undefined;
+  if (!classNode?.id) return undefined;
+  const member = chain.find((node) => classNode.body.body.includes(node as never));
+  if (!member || !instanceMembers(classNode).includes(member)) return undefined;
+  // A field's value runs when the instance is made; a method or a field holding a function, when called.
+  if ((member.type === 'ClassProperty' || member.type === 'ClassPrivateProperty' || member.type === 'ClassAccessorProperty') && !(member.value && isFunction(member.value) && chain.includes(member.value))) return undefined;
+  const name = memberName(member);
+  const instances: string[] = [];
+  for (const top of script.ast.program.body) {
+    const declaration = top.type === 'ExportNamedDeclaration' ? top.declaration : top;
+    if (declaration?.type !== 'VariableDeclaration') continue;
+    for (const declarator of declaration.declarations) {
+      const init = declarator.init && unwrapTypeCast(declarator.init);
+      if (declarator.id.type === 'Identifier' && init?.type === 'NewExpression' && init.callee.type === 'Identifier' && init.callee.name === classNode.id.name) instances.push(declarator.id.name);
+    }
+  }
+  return name !== undefined && instances.length === 1 ? { instance: instances[0]!, member: name } : undefined;
+}
+
 /**
  * The members of the object `local` holds through which `member` may run: itself, and every member
  * that names one of those (`this.sync()`, `polling.sync`) or reaches members by a computed key.
@@ -1687,13 +1761,15 @@ function membersReaching(script: Script, local: string, member: string): Set<str
     const declaration = statement.type === 'ExportNamedDeclaration' ? statement.declaration : statement;
     if (declaration?.type !== 'VariableDeclaration') continue;
     for (const declarator of declaration.declarations) {
-      if (declarator.id.type === 'Identifier' && declarator.id.name === local && declarator.init?.type === 'ObjectExpression') properties.push(...declarator.init.properties);
+      if (declarator.id.type !== 'Identifier' || declarator.id.name !== local) continue;
+      const init = declarator.init && unwrapTypeCast(declarator.init);
+      if (init?.type === 'ObjectExpression') properties.push(...init.properties);
+      // An instance of a class of the module (`new Session()`): its members.
+      const classNode = init?.type === 'NewExpression' && init.callee.type === 'Identifier' ? topLevelClass(script, init.callee.name) : undefined;
+      if (classNode) properties.push(...instanceMembers(classNode));
     }
   }
-  const nameOf = (property: Node) =>
-    (property.type === 'ObjectMethod' || property.type === 'ObjectProperty') && !property.computed
-      ? property.key.type === 'Identifier' ? property.key.name : property.key.type === 'StringLiteral' ? property.key.value : undefined
-      : undefined;
+  const nameOf = (property: Node) => (property.type === 'ObjectMethod' || property.type === 'ObjectProperty' || METHOD_MEMBERS.has(property.type) ? memberName(property) : undefined);
   const reaching = new Set([member]);
   for (let grew = true; grew; ) {
     grew = false;
@@ -1711,7 +1787,8 @@ function membersReaching(script: Script, local: string, member: string): Set<str
         if (node.type === 'ThisExpression' || (node.type === 'Identifier' && node.name === local)) selves++;
         if ((node.type === 'MemberExpression' || node.type === 'OptionalMemberExpression') && (node.object.type === 'ThisExpression' || (node.object.type === 'Identifier' && node.object.name === local))) {
           memberReads++;
-          if (node.computed || node.property.type !== 'Identifier' || reaching.has(node.property.name)) names = true;
+          const read = node.computed ? undefined : node.property.type === 'Identifier' ? node.property.name : node.property.type === 'PrivateName' ? `#${node.property.id.name}` : undefined;
+          if (read === undefined || reaching.has(read)) names = true;
         }
       });
       if (selves > memberReads) names = true;
