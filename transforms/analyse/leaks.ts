@@ -864,7 +864,13 @@ class LeakAnalysis {
     const passed = chain.slice(at + 1).filter((node, i, all) => !((node.type === 'ConditionalExpression' && node.test !== all[i + 1]) || node.type === 'LogicalExpression'));
     // A function (`click={() => …}`), a name (`action={save}`) or a store's method (`action={cart.reset}`).
     const isMethod = passed.length === 3 && (passed[1]!.type === 'MemberExpression' || passed[1]!.type === 'OptionalMemberExpression');
-    const handedOn = passed.some(isFunction) || ((passed.length === 2 || isMethod) && (passed[0]!.type as string) === 'ExpressionTag');
+    // …, or a member of an object handed as the prop (`interact={{ clear }}`): it runs where the child calls that member.
+    const property = passed[2];
+    const member =
+      passed[1]?.type === 'ObjectExpression' && (property?.type === 'ObjectProperty' || (property?.type as string) === 'Property') && (passed.length === 4 ? (property as Node & { value: Node }).value === passed[3] : isFunction(passed[3]!))
+        ? memberName(property!)
+        : undefined;
+    const handedOn = passed.some(isFunction) || ((passed.length === 2 || isMethod || member !== undefined) && (passed[0]!.type as string) === 'ExpressionTag');
     if (!handedOn) return undefined;
     const prop = (chain[at] as unknown as { name: string }).name;
     // A library's component (`<Tabs onValueChange>`, `<Select.Root onValueChange>`) cannot be
@@ -873,7 +879,7 @@ class LeakAnalysis {
     const child = this.importedComponent(file, component.name);
     const instance = child?.scripts.find((script) => script.kind === 'instance');
     const local = instance && propLocal(instance, prop);
-    if (local) return { runs: 'deferred', fn: { file: child!, script: instance!, locals: [local] } };
+    if (local) return { runs: 'deferred', fn: { file: child!, script: instance!, locals: [local], ...(member !== undefined ? { member } : {}) } };
     // An event prop the child does not name goes with the rest of its props (`<button {...rest}>`,
     // `<CommandPrimitive.Item {...rest}>`): when those are only spread onto elements or library
     // components, it is an event handler there.
