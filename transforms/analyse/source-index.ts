@@ -28,6 +28,9 @@ interface TextImports {
   unresolved: string[];
 }
 
+/** Where an export comes from: the module declaring it, or the module a namespace export stands for (and, for an imported namespace exported again, the module and name holding it). */
+type TracedExport = { module: string; exported: string } | { namespace: string; heldBy?: { module: string; exported: string } };
+
 export class SourceIndex {
   private readonly parsed = new Map<string, ParsedFile | null>();
   private readonly syntaxes = new WeakMap<Script, ModuleSyntax>();
@@ -182,13 +185,13 @@ export class SourceIndex {
     return this.resolved.get(key);
   }
 
-  private readonly exportOrigins = new Map<string, { module: string; exported: string } | undefined>();
+  private readonly traced = new Map<string, TracedExport | undefined>();
 
   /** Which module really declares export `name` of `modulePath`, following re-exports and barrels. */
   resolveExport(modulePath: string, name: string): { module: string; exported: string } | undefined {
-    const key = `${modulePath}\0${name}`;
-    if (!this.exportOrigins.has(key)) this.exportOrigins.set(key, this.findExportOrigin(modulePath, name, new Set()));
-    return this.exportOrigins.get(key);
+    const traced = this.traceExport(modulePath, name);
+    // A namespace a module imports and exports (`import * as stores …; export { stores }`) is its own export.
+    return traced && 'namespace' in traced ? traced.heldBy : traced;
   }
 
   /**
@@ -196,35 +199,21 @@ export class SourceIndex {
    * `import * as stores from './cart'; export { stores }`), through re-exports; undefined when it is
    * no namespace.
    */
-  namespaceExport(modulePath: string, name: string, seen = new Set<string>()): string | undefined {
-    const key = `${modulePath}\0${name}`;
-    if (seen.has(key) || isComponentPath(modulePath) || !this.mayReExport(modulePath)) return undefined;
-    seen.add(key);
-    const file = this.get(modulePath);
-    if (!file) return undefined;
-    const syntax = this.syntax(file.scripts[0]!);
-    const local = syntax.localExports.get(name);
-    if (local !== undefined) {
-      for (const statement of syntax.imports) {
-        const imported = statement.names.find((candidate) => candidate.local === local && !candidate.typeOnly);
-        const target = imported && this.resolve(statement.source, modulePath);
-        if (imported && target) return imported.imported === '*' ? target : this.namespaceExport(target, imported.imported, seen);
-      }
-      return undefined;
-    }
-    for (const reExport of syntax.reExports) {
-      const target = this.resolve(reExport.source, modulePath);
-      if (!target) continue;
-      if (reExport.namespace === name) return target;
-      const named = reExport.names.find((candidate) => candidate.exported === name && !candidate.typeOnly);
-      if (named) return this.namespaceExport(target, named.imported, seen);
-      const found = reExport.star === 'all' && name !== 'default' ? this.namespaceExport(target, name, seen) : undefined;
-      if (found) return found;
-    }
-    return undefined;
+  namespaceExport(modulePath: string, name: string): string | undefined {
+    // Only a module handing on other modules can hand on a namespace: others are not parsed for it.
+    if (isComponentPath(modulePath) || !this.mayReExport(modulePath)) return undefined;
+    const traced = this.traceExport(modulePath, name);
+    return traced && 'namespace' in traced ? traced.namespace : undefined;
   }
 
-  private findExportOrigin(modulePath: string, name: string, seen: Set<string>): { module: string; exported: string } | undefined {
+  /** Where export `name` of `modulePath` comes from, following re-exports and barrels; worked out once. */
+  private traceExport(modulePath: string, name: string): TracedExport | undefined {
+    const key = `${modulePath}\0${name}`;
+    if (!this.traced.has(key)) this.traced.set(key, this.findExport(modulePath, name, new Set()));
+    return this.traced.get(key);
+  }
+
+  private findExport(modulePath: string, name: string, seen: Set<string>): TracedExport | undefined {
     const key = `${modulePath}\0${name}`;
     if (seen.has(key)) return undefined;
     seen.add(key);
@@ -240,17 +229,19 @@ export class SourceIndex {
       for (const statement of syntax.imports) {
         const imported = statement.names.find((candidate) => candidate.local === local && !candidate.typeOnly);
         const target = imported && this.resolve(statement.source, modulePath);
-        if (imported && target && imported.imported !== '*') return this.findExportOrigin(target, imported.imported, seen);
+        if (!imported || !target) continue;
+        return imported.imported === '*' ? { namespace: target, heldBy: { module: modulePath, exported: name } } : this.findExport(target, imported.imported, seen);
       }
       return { module: modulePath, exported: name };
     }
     for (const reExport of syntax.reExports) {
-      const named = reExport.names.find((candidate) => candidate.exported === name && !candidate.typeOnly);
-      const target = (named || reExport.star === 'all') && this.resolve(reExport.source, modulePath);
+      const target = this.resolve(reExport.source, modulePath);
       if (!target) continue;
-      if (named) return this.findExportOrigin(target, named.imported, seen);
-      if (name === 'default') continue;
-      const found = this.findExportOrigin(target, name, seen);
+      if (reExport.namespace === name) return { namespace: target };
+      const named = reExport.names.find((candidate) => candidate.exported === name && !candidate.typeOnly);
+      if (named) return this.findExport(target, named.imported, seen);
+      if (reExport.star !== 'all' || name === 'default') continue;
+      const found = this.findExport(target, name, seen);
       if (found) return found;
     }
     return undefined;
