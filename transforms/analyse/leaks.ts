@@ -418,7 +418,7 @@ class LeakAnalysis {
         continue;
       }
       for (const statement of imports) {
-        const target = this.index.resolve(statement.source, importer);
+        const target = statement.target;
         if (!target || !leading.has(target)) continue;
         for (const name of statement.names) {
           if (name.imported === '*' && !name.typeOnly) known.unclear.add(importer);
@@ -432,10 +432,13 @@ class LeakAnalysis {
     return known;
   }
 
-  private readonly textImportsByPath = new Map<string, TextImport[] | undefined>();
+  private readonly textImportsByPath = new Map<string, Array<TextImport & { target: string | undefined }> | undefined>();
 
-  /** A file's import statements read from its text (a component's, from each of its scripts); undefined when they do not read plainly. */
-  private textImports(path: string): TextImport[] | undefined {
+  /**
+   * A file's import statements read from its text (a component's, from each of its scripts), each
+   * with the file it resolves to; undefined when they do not read plainly.
+   */
+  private textImports(path: string): Array<TextImport & { target: string | undefined }> | undefined {
     if (this.textImportsByPath.has(path)) return this.textImportsByPath.get(path);
     const text = this.index.files.get(path) ?? '';
     let imports: TextImport[] | undefined;
@@ -443,10 +446,11 @@ class LeakAnalysis {
     else {
       const located = locateScripts(text);
       const perScript = located?.scripts.map((script) => readImportsFromText(text.slice(script.start, script.end)));
-      imports = perScript?.every((found) => found !== undefined) ? perScript.flat() as TextImport[] : undefined;
+      imports = perScript?.every((found) => found !== undefined) ? (perScript.flat() as TextImport[]) : undefined;
     }
-    this.textImportsByPath.set(path, imports);
-    return imports;
+    const resolved = imports?.map((statement) => ({ ...statement, target: this.index.resolve(statement.source, path) }));
+    this.textImportsByPath.set(path, resolved);
+    return resolved;
   }
 
   private readonly exportNames = new Map<string, { byExport: Map<string, Set<string>>; namespaces: Set<string>; names: Map<string, string[]> }>();

@@ -176,13 +176,21 @@ export class SourceIndex {
     return syntax;
   }
 
-  private readonly resolved = new Map<string, string | undefined>();
+  /** Resolved specifiers by folder, and each importer's folder's map (asked for the same importers again and again). */
+  private readonly resolvedInFolder = new Map<string, Map<string, string | undefined>>();
+  private readonly resolvedFor = new Map<string, Map<string, string | undefined>>();
 
   /** The project file `specifier` refers to from `importer`: worked out once per folder, as many files of a folder import the same modules. */
   resolve(specifier: string, importer: string): string | undefined {
-    const key = `${posix.dirname(importer)}\0${specifier}`;
-    if (!this.resolved.has(key)) this.resolved.set(key, resolveImport(specifier, importer, this.project, this.files));
-    return this.resolved.get(key);
+    let resolved = this.resolvedFor.get(importer);
+    if (!resolved) {
+      const folder = posix.dirname(importer);
+      resolved = this.resolvedInFolder.get(folder);
+      if (!resolved) this.resolvedInFolder.set(folder, (resolved = new Map()));
+      this.resolvedFor.set(importer, resolved);
+    }
+    if (!resolved.has(specifier)) resolved.set(specifier, resolveImport(specifier, importer, this.project, this.files));
+    return resolved.get(specifier);
   }
 
   private readonly traced = new Map<string, TracedExport | undefined>();
