@@ -21,7 +21,7 @@ import { contextApi } from './context-api.js';
 import { rewriteConsumerImports, type ContextCall } from './consumer.js';
 import { indexedType, type Replacement, type TypeUseEdits } from './type-uses.js';
 import { lineEndAfter, lineStartOf, unusedName } from '../text.js';
-import { codeAfterComments, endOf, insertAfterImports, namesInUse, quoted, removeStatement, rewriteSpecifierList, startOf, statement, statementLineRange, type ScriptEditor } from './script-edits.js';
+import { codeAfterComments, endOf, fileHeaderLength, insertAfterImports, namesInUse, quoted, removeStatement, rewriteSpecifierList, startOf, statement, statementLineRange, type ScriptEditor } from './script-edits.js';
 
 /**
  * `exportCreate`: unit tests make state of their own with `create…Context()`, so it is exported.
@@ -213,12 +213,13 @@ function ownLineComments(editor: ScriptEditor, node: Node): number[] {
   const { text, script } = editor;
   const starts: number[] = [];
   let next = startOf(editor, node);
+  const headerEnd = script.offset + (script.kind === 'module' ? fileHeaderLength(script.code) : 0);
   for (const comment of [...(node.leadingComments ?? [])].reverse()) {
     const start = script.offset + comment.start!;
     const end = script.offset + comment.end!;
     const ownLine = /^[ \t]*$/.test(text.slice(lineStartOf(text, start), start));
     const touching = !/\n[ \t]*\r?\n/.test(text.slice(end, next));
-    if (!ownLine || !touching || /^\s*(?:@ts-|\/\s*<reference|eslint-)/.test(comment.value)) break;
+    if (!ownLine || !touching || start < headerEnd || /^\s*(?:@ts-|\/\s*<reference|eslint-)/.test(comment.value)) break;
     starts.unshift(start);
     next = start;
   }

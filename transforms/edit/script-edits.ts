@@ -150,12 +150,29 @@ export function insertAfterImports(editor: ScriptEditor, lines: string[], { befo
   const firstBreak = /^[ \t]*\r?\n/.exec(editor.script.code);
   if (firstBreak) insert(start + firstBreak[0].length, blockBefore(start + firstBreak[0].length) + style.eol + blankLineIfCodeFollows(editor, start + firstBreak[0].length));
   else if (editor.script.kind === 'module') {
-    // After a file header (comment lines and a blank line: `// @ts-check`, a licence), else first.
-    const header = /^(?:[ \t]*(?:\/\/[^\n]*|\/\*[\s\S]*?\*\/)[ \t]*\r?\n)+[ \t]*\r?\n/.exec(editor.script.code);
-    const at = start + (header?.[0].length ?? 0);
+    // After a file header (`// @ts-check`, a licence), else first.
+    const at = start + fileHeaderLength(editor.script.code);
     insert(at, blockBefore(at) + style.eol + blankLineIfCodeFollows(editor, at));
   }
   else insert(start, style.eol + blockBefore(start) + style.eol);
+}
+
+/**
+ * The length of the header a module's code starts with: comment lines followed by a blank line
+ * (`// @ts-check`, a licence), or, when the first statement follows directly, the comments up to
+ * the last one naming a licence or copyright (`/* SPDX-License-Identifier: … *\/`); a doc comment
+ * after it is the statement's. The header stays where it is.
+ */
+export function fileHeaderLength(code: string): number {
+  const commentLine = /[ \t]*(?:\/\/[^\n]*|\/\*[\s\S]*?\*\/)[ \t]*\r?\n/y;
+  let end = 0;
+  let licenceEnd = 0;
+  for (let match = commentLine.exec(code); match; match = commentLine.exec(code)) {
+    end = commentLine.lastIndex;
+    if (/SPDX-|copyright|@license|@preserve/i.test(match[0])) licenceEnd = end;
+  }
+  const blankLine = end > 0 ? /^[ \t]*\r?\n/.exec(code.slice(end)) : null;
+  return blankLine ? end + blankLine[0].length : licenceEnd;
 }
 
 /**
