@@ -537,10 +537,10 @@ class LeakAnalysis {
     if (reference.script || depth > 2) return [];
     const chain = [...reference.path, reference.node];
     const at = chain.findLastIndex((node) => (node.type as string) === 'Attribute');
-    const component = chain[at - 1] as (Node & { name?: string }) | undefined;
+    const component = at < 1 ? undefined : componentName(chain[at - 1]!);
     // Only the state itself as the value (`store={cart}`), not something computed from it.
-    if (at < 1 || (component?.type as string) !== 'Component' || !component?.name || chain.length - at !== 3) return [];
-    const child = this.importedComponent(reference.file, component.name);
+    if (!component || chain.length - at !== 3) return [];
+    const child = this.importedComponent(reference.file, component);
     const instance = child?.scripts.find((script) => script.kind === 'instance');
     const local = instance && propLocal(instance, (chain[at] as unknown as { name: string }).name);
     if (!child || !instance || !local) return [];
@@ -862,8 +862,8 @@ class LeakAnalysis {
    */
   private callbackProp(file: ParsedFile, chain: Node[]): Context | undefined {
     const at = chain.findLastIndex((node) => (node.type as string) === 'Attribute');
-    const component = chain[at - 1] as (Node & { name?: string }) | undefined;
-    if (at < 1 || (component?.type as string) !== 'Component' || !component?.name) return undefined;
+    const component = at < 1 ? undefined : componentName(chain[at - 1]!);
+    if (!component) return undefined;
     // A choice between values (`closeFunc={dismissable ? close : noop}`, `onclose={close ?? noop}`) hands on what it picks.
     const passed = chain.slice(at + 1).filter((node, i, all) => !((node.type === 'ConditionalExpression' && node.test !== all[i + 1]) || node.type === 'LogicalExpression'));
     // A function (`click={() => …}`), a name (`action={save}`) or a store's method (`action={cart.reset}`).
@@ -879,29 +879,38 @@ class LeakAnalysis {
     const prop = (chain[at] as unknown as { name: string }).name;
     // A library's component (`<Tabs onValueChange>`, `<Select.Root onValueChange>`) cannot be
     // read: an `on…` prop is an event callback there, as Svelte's convention has it.
-    if (/^on[a-z]/i.test(prop) && this.isLibraryComponent(file, component.name.split('.')[0]!)) return { runs: 'browser' };
-    const child = this.importedComponent(file, component.name);
+    if (/^on[a-z]/i.test(prop) && this.isLibraryComponent(file, component.split('.')[0]!)) return { runs: 'browser' };
+    const child = this.importedComponent(file, component);
     const instance = child?.scripts.find((script) => script.kind === 'instance');
     const local = instance && propLocal(instance, prop);
     if (local) return { runs: 'deferred', fn: { file: child!, script: instance!, locals: [local], ...(member !== undefined ? { member } : {}) } };
     // An event prop the child does not name goes with the rest of its props (`<button {...rest}>`,
     // `<CommandPrimitive.Item {...rest}>`): when those are only spread onto elements or library
     // components, it is an event handler there.
-    if (instance && /^on[a-z]/i.test(prop) && this.restSpreadOnlyOnElements(child!, instance)) return { runs: 'browser' };
+    if (instance && /^on[a-z]/i.test(prop) && this.restSpreadOnlyOnElements(child!, instance, prop)) return { runs: 'browser' };
     return undefined;
   }
 
-  /** Whether a component's rest props (`let { a, ...rest } = $props()`, Svelte 4's `$$restProps`) are used only spread onto elements or library components. */
-  private restSpreadOnlyOnElements(child: ParsedFile, instance: Script): boolean {
-    let known = this.restSpreads.get(child.path);
-    if (known === undefined) this.restSpreads.set(child.path, (known = this.findRestSpreadOnlyOnElements(child, instance)));
+  /**
+   * Whether event prop `prop`, which a component does not name, ends up only on elements or library
+   * components: its rest props (`let { a, ...rest } = $props()`, Svelte 4's `$$restProps`) are used
+   * only spread onto those, or onto a component of the app that does the same with `prop`
+   * (`<Button {...rest}>` with `<button {...rest}>` inside).
+   */
+  private restSpreadOnlyOnElements(child: ParsedFile, instance: Script, prop: string): boolean {
+    const key = `${child.path}\0${prop}`;
+    let known = this.restSpreads.get(key);
+    if (known === undefined) {
+      this.restSpreads.set(key, false); // a component spreading into itself, in a cycle, settles nothing
+      this.restSpreads.set(key, (known = this.findRestSpreadOnlyOnElements(child, instance, prop)));
+    }
     return known;
   }
 
   /** Asked for every use of a component with an event prop it does not name: its markup is parsed once. */
   private readonly restSpreads = new Map<string, boolean>();
 
-  private findRestSpreadOnlyOnElements(child: ParsedFile, instance: Script): boolean {
+  private findRestSpreadOnlyOnElements(child: ParsedFile, instance: Script, prop: string): boolean {
     const rest = restPropsLocal(instance);
     const names = rest ? [rest] : ['$$restProps', '$$props'];
     const byName = this.scriptIndex(child, instance);
@@ -909,8 +918,15 @@ class LeakAnalysis {
     const fragment = this.index.markup(child);
     const uses = fragment ? markupIdentifiers(fragment).filter(({ node }) => names.includes(node.name)) : [];
     // Spread onto an element, or onto a library's component, where an `on…` prop is an event callback too.
-    const ontoEventTarget = (node: Node | undefined) =>
-      ELEMENT_NODES.has(node?.type as string) || ((node?.type as string) === 'Component' && this.isLibraryComponent(child, (node as Node & { name: string }).name.split('.')[0]!));
+    const ontoEventTarget = (node: Node | undefined): boolean => {
+      if (ELEMENT_NODES.has(node?.type as string)) return true;
+      if ((node?.type as string) !== 'Component') return false;
+      const name = (node as Node & { name: string }).name;
+      if (this.isLibraryComponent(child, name.split('.')[0]!)) return true;
+      const next = this.importedComponent(child, name);
+      const nextInstance = next?.scripts.find((script) => script.kind === 'instance');
+      return next !== undefined && nextInstance !== undefined && !propLocal(nextInstance, prop) && this.restSpreadOnlyOnElements(next, nextInstance, prop);
+    };
     return uses.length > 0 && uses.every(({ path }) => (path.at(-1)?.type as string) === 'SpreadAttribute' && ontoEventTarget(path.at(-2)));
   }
 
@@ -1498,6 +1514,8 @@ function isWrite({ node, path }: Pick<Reference, 'node' | 'path'>, classMethods?
     case 'OptionalCallExpression':
     case 'NewExpression': {
       if (depth === 0) return false;
+      // `{@render $modal.content()}` renders a snippet the value holds: a read.
+      if (parent.callee === current && rendered(path, i)) return false;
       // (`$cart.items` is the store's value: handing its member on writes nothing.)
       const handedOn = depth === 1 && !isStoreValue(node) && handedMethods?.has(method ?? '') === true;
       // A store's method handed to a call (`items.forEach(cart.add)`) runs where that call runs it.
@@ -1532,6 +1550,13 @@ function isWrite({ node, path }: Pick<Reference, 'node' | 'path'>, classMethods?
  */
 const isSvelteGet = (call: Node | undefined, node: Node): call is Node =>
   call?.type === 'CallExpression' && call.callee.type === 'Identifier' && call.callee.name === 'get' && call.arguments[0] === node;
+
+/** Whether the call at `path[at]` is what a `{@render …}` tag renders. */
+function rendered(path: Node[], at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && TRANSPARENT.has(path[i]!.type)) i--;
+  return (path[i]?.type as string) === 'RenderTag';
+}
 
 const isStoreValue = (node: Node) => (node as Node & { name?: string }).name?.startsWith('$') === true;
 
@@ -1915,6 +1940,13 @@ function restPropsLocal(instance: Script): string | undefined {
 
 /** Markup nodes that are DOM elements: an `on…` attribute spread onto one is an event handler. */
 const ELEMENT_NODES = new Set(['RegularElement', 'SvelteElement']);
+
+/** The name a markup node renders a component by: `<Card>`, `<Command.Item>`, or `<svelte:component this={Card}>`. */
+function componentName(node: Node): string | undefined {
+  const element = node as Node & { name?: string; expression?: Node };
+  if ((element.type as string) === 'Component') return element.name;
+  return (element.type as string) === 'SvelteComponent' && element.expression?.type === 'Identifier' ? element.expression.name : undefined;
+}
 
 /** Whether the reference is called (`helper()`), as opposed to handed on as a value. */
 function isCalled(chain: Node[]): boolean {
