@@ -28,11 +28,16 @@ export interface ConsumerUse {
   bundleKey: string;
 }
 
-/** A barrel's `export { … } from` naming stateful exports; it must re-export the getter instead. */
+/**
+ * A barrel's `export { … } from` naming stateful exports; it must re-export the getter instead. An
+ * import exported again (`import { user } from './store'; export { user }`) is two: the import
+ * and the export list, each naming the getter instead (`names`' `exported` is the local name in
+ * an import).
+ */
 export interface BarrelUse {
   plan: ModulePlan;
   file: ParsedFile;
-  statement: ReExportStatement;
+  statement: { node: Node; names: ReExportStatement['names'] };
   statefulNames: Set<string>;
 }
 
@@ -369,14 +374,15 @@ function collectUses(file: ParsedFile, script: Script, index: SourceIndex, plans
       if (script.kind === 'instance' || isTest) {
         uses(plan).push({ plan, file, script, statement, name, bundleKey: bundleKey(plan.module, origin.exported) });
         used = true;
+      } else if (script.kind === 'module' && name.node.type === 'ImportSpecifier' && onlyReExported(script, name.local)) {
+        // `import { user } from './store'; export { user }`: a barrel, rewritten like `export { user } from`.
+        plan.barrels.push(...importExportedAgain(file, script, statement, name, plan));
+        used = true;
       } else {
         // The place to change is where the name is used, not the import.
         const isStore = plan.module.stores.includes(plan.module.statefulExports.get(origin.exported)!);
         const use = firstUse(script, name.local);
-        const reason = use && onlyReExported(script, name.local)
-          ? `\`${name.local}\` is imported and exported again here; write \`export { ${name.imported === name.local ? name.local : `${name.imported} as ${name.local}`} } from '${statement.source}'\` instead, which the migration rewrites, then run again`
-          : whyContextCannotReach(file.path, script, name.local, isStore);
-        plan.blockers.push({ ...at(use ?? name.node), reason });
+        plan.blockers.push({ ...at(use ?? name.node), reason: whyContextCannotReach(file.path, script, name.local, isStore) });
       }
     }
   }
@@ -515,6 +521,25 @@ function onlyReExported(script: Script, local: string): boolean {
   const uses = freeReferences(script.ast.program).identifiers.filter((identifier) => identifier.name === local || identifier.name === `$${local}`);
   const exported = script.ast.program.body.some((statement) => statement.type === 'ExportNamedDeclaration' && !statement.source && statement.specifiers.some((specifier) => specifier.type === 'ExportSpecifier' && specifier.local.name === local));
   return exported && uses.length === 1;
+}
+
+/** For `import { user } from './store'; export { user as current }`: the import and each export list naming `user`, as barrels. */
+function importExportedAgain(file: ParsedFile, script: Script, statement: ImportStatement, name: ImportedName, plan: ModulePlan): BarrelUse[] {
+  const importList = statement.names
+    .filter((imported) => imported.node.type === 'ImportSpecifier')
+    .map((imported) => ({ imported: imported.imported, exported: imported.local, typeOnly: imported.typeOnly, node: imported.node }));
+  const uses: BarrelUse[] = [{ plan, file, statement: { node: statement.node, names: importList }, statefulNames: new Set([name.local]) }];
+  for (const exportList of script.ast.program.body) {
+    if (exportList.type !== 'ExportNamedDeclaration' || exportList.source) continue;
+    const names = exportList.specifiers.flatMap((specifier) =>
+      specifier.type === 'ExportSpecifier'
+        ? [{ imported: specifier.local.name, exported: specifier.exported.type === 'Identifier' ? specifier.exported.name : specifier.exported.value, typeOnly: exportList.exportKind === 'type' || specifier.exportKind === 'type', node: specifier as Node }]
+        : [],
+    );
+    const stateful = new Set(names.filter((exported) => exported.imported === name.local).map((exported) => exported.exported));
+    if (stateful.size > 0) uses.push({ plan, file, statement: { node: exportList, names }, statefulNames: stateful });
+  }
+  return uses;
 }
 
 /** The first place a script uses a name as a value (not its import), if any. */

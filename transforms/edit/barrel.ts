@@ -1,6 +1,6 @@
 /**
- * Barrels that name stateful exports (`export { cart, addItem } from './cart'`) re-export the
- * getter instead, so components importing through the barrel keep one import path. A workspace
+ * Barrels that name stateful exports (`export { cart, addItem } from './cart'`, or import them and
+ * export them again) re-export the getter instead, so components importing through the barrel keep one import path. A workspace
  * package's barrels re-export the init function too: apps can only reach it through them; so do
  * the barrels of a module whose state the root layout imports through a barrel.
  */
@@ -17,11 +17,13 @@ export function rewriteBarrels(edits: FileEdits, uses: BarrelUse[], project: Pro
     if (!byStatement.has(use.statement.node)) byStatement.set(use.statement.node, []);
     byStatement.get(use.statement.node)!.push(use);
   }
+  // Each getter once per file in its export lists, and once in its imports.
   const gettersPerFile = new Map<string, Set<string>>();
   for (const [node, statementUses] of byStatement) {
     const { file } = statementUses[0]!;
-    const getters = gettersPerFile.get(file.path) ?? new Set<string>();
-    gettersPerFile.set(file.path, getters);
+    const key = `${file.path}\0${node.type === 'ImportDeclaration' ? 'import' : 'export'}`;
+    const getters = gettersPerFile.get(key) ?? new Set<string>();
+    gettersPerFile.set(key, getters);
     const stateful = new Set(statementUses.flatMap((use) => [...use.statefulNames]));
     const list: Array<Node | string> = [];
     for (const name of statementUses[0]!.statement.names) {
