@@ -556,7 +556,10 @@ function whyContextCannotReach(path: string, script: Script, name: string, isSto
     return `\`${name}\` is used in a module script, which runs once per server process, not per component; move this use into the instance script`;
   }
   const file = posix.basename(path);
-  if (/^hooks\.(?:server|client)\.[jt]s$/.test(file) || /\/hooks\.[jt]s$/.test(path)) {
+  if (/^hooks\.client\.[jt]s$/.test(file)) {
+    return `\`${name}\` is used in client hooks, which run in the browser outside components; move this use into a component (the root layout), or pass the store in`;
+  }
+  if (/^hooks\.server\.[jt]s$/.test(file) || /\/hooks\.[jt]s$/.test(path)) {
     return `\`${name}\` is used in hooks, which run outside components; keep per-request data in \`event.locals\` and hand it to components through \`load\``;
   }
   if (/^\+(?:page|layout)(?:\.server)?\.[jt]s$/.test(file)) {
