@@ -869,11 +869,7 @@ class LeakAnalysis {
     // A function (`click={() => …}`), a name (`action={save}`) or a store's method (`action={cart.reset}`).
     const isMethod = passed.length === 3 && (passed[1]!.type === 'MemberExpression' || passed[1]!.type === 'OptionalMemberExpression');
     // …, or a member of an object handed as the prop (`interact={{ clear }}`): it runs where the child calls that member.
-    const property = passed[2];
-    const member =
-      passed[1]?.type === 'ObjectExpression' && (property?.type === 'ObjectProperty' || (property?.type as string) === 'Property') && (passed.length === 4 ? (property as Node & { value: Node }).value === passed[3] : isFunction(passed[3]!))
-        ? memberName(property!)
-        : undefined;
+    const member = objectMemberPassed(passed);
     const handedOn = passed.some(isFunction) || ((passed.length === 2 || isMethod || member !== undefined) && (passed[0]!.type as string) === 'ExpressionTag');
     if (!handedOn) return undefined;
     const prop = (chain[at] as unknown as { name: string }).name;
@@ -1767,7 +1763,8 @@ function instanceMembers(classNode: Extract<Node, { type: 'ClassDeclaration' }>)
  */
 function instanceMethod(script: Script, chain: Node[]): { instance: string; member: string } | undefined {
   const statement = chain[1];
-  const classNode = statement?.type === 'ClassDeclaration' ? statement : (statement?.type === 'ExportNamedDeclaration' || statement?.type === 'ExportDefaultDeclaration') && statement.declaration?.type === 'ClassDeclaration' ? statement.declaration : undefined;
+  const declaration = statement?.type === 'ExportNamedDeclaration' || statement?.type === 'ExportDefaultDeclaration' ? statement.declaration : statement;
+  const classNode = declaration?.type === 'ClassDeclaration' ? declaration : undefined;
   if (!classNode?.id) return undefined;
   const member = chain.find((node) => classNode.body.body.includes(node as never));
   if (!member || !instanceMembers(classNode).includes(member)) return undefined;
@@ -1940,6 +1937,18 @@ function restPropsLocal(instance: Script): string | undefined {
 
 /** Markup nodes that are DOM elements: an `on…` attribute spread onto one is an event handler. */
 const ELEMENT_NODES = new Set(['RegularElement', 'SvelteElement']);
+
+/**
+ * For a prop's value chain (`ExpressionTag`, `ObjectExpression`, property, …): the member of the
+ * object literal whose value is the name or function at the end (`{{ clear }}`, `{{ clear: () => … }}`).
+ * Markup expressions are ESTree (`Property`); scripts' are Babel's (`ObjectProperty`).
+ */
+function objectMemberPassed(passed: Node[]): string | undefined {
+  const [, object, property, value] = passed;
+  if (!property || object?.type !== 'ObjectExpression' || (property.type !== 'ObjectProperty' && (property.type as string) !== 'Property')) return undefined;
+  const isValue = passed.length === 4 ? (property as Node & { value: Node }).value === value : value !== undefined && isFunction(value);
+  return isValue ? memberName(property) : undefined;
+}
 
 /** The name a markup node renders a component by: `<Card>`, `<Command.Item>`, or `<svelte:component this={Card}>`. */
 function componentName(node: Node): string | undefined {
