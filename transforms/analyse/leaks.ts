@@ -237,6 +237,16 @@ class LeakAnalysis {
       const setterExports = [...this.index.syntax(script).localExports].filter(([, candidate]) => candidate === setter).map(([exported]) => exported);
       const calls = [...this.fileReferences(file, script, new Set([setter])), ...setterExports.flatMap((exported) => this.importedReferences(file.path, exported))];
       for (const call of calls) if (!isDeclarationOf(call) && (call.browserDirective || isCalledOrHanded(call.node, call.path.at(-1)))) add(call, this.contextOf(call));
+      // …and as a member of an object the module exports (`export default { subscribe, set }`):
+      // `ui.set(…)` where it is imported calls it, and so does `$ui.open = …`.
+      for (const { exported, keys } of objectsHolding(script, setter, this.index.syntax(script))) {
+        for (const use of this.importedReferences(file.path, exported)) {
+          const access = use.path.at(-1) as Node | undefined;
+          const member = access && (access.type === 'MemberExpression' || access.type === 'OptionalMemberExpression') && access.object === use.node && !access.computed && access.property.type === 'Identifier' ? access.property.name : undefined;
+          const callsSetter = member !== undefined && keys.has(member) && isCalledOrHanded(access!, use.path.at(-2));
+          if (use.browserDirective || callsSetter || (isStoreValue(use.node) && isWrite(use))) add(use, this.contextOf(use));
+        }
+      }
     }
     // A dynamic import's module is not followed into its uses (`(await import('$lib/cart')).cart.set(…)`):
     // where the import runs, it may write what it takes.
@@ -1295,6 +1305,38 @@ function keptSetters(script: Script, init: Node | undefined, creators: SvelteCre
     if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier' && node.right.type === 'Identifier' && setters.has(node.right.name) && moduleNames.has(node.left.name)) kept.add(node.left.name);
   });
   return [...kept];
+}
+
+/**
+ * The exports of a module that are object literals holding `name` as a member (`export default {
+ * subscribe, set }`, `export const ui = { subscribe, set: save }`), with the keys it is held under.
+ */
+function objectsHolding(script: Script, name: string, syntax: ModuleSyntax): Array<{ exported: string; keys: Set<string> }> {
+  const keysIn = (node: Node | null | undefined): Set<string> => {
+    const keys = new Set<string>();
+    const object = node && unwrapTypeCast(node);
+    if (object?.type !== 'ObjectExpression') return keys;
+    for (const property of object.properties) {
+      if (property.type === 'ObjectProperty' && !property.computed && property.key.type === 'Identifier' && property.value.type === 'Identifier' && property.value.name === name) keys.add(property.key.name);
+    }
+    return keys;
+  };
+  const found: Array<{ exported: string; keys: Set<string> }> = [];
+  for (const statement of script.ast.program.body) {
+    if (statement.type === 'ExportDefaultDeclaration') {
+      const keys = keysIn(statement.declaration as Node);
+      if (keys.size > 0) found.push({ exported: 'default', keys });
+    }
+    const declaration = statement.type === 'ExportNamedDeclaration' ? statement.declaration : statement;
+    if (declaration?.type !== 'VariableDeclaration') continue;
+    for (const declarator of declaration.declarations) {
+      const keys = declarator.id.type === 'Identifier' ? keysIn(declarator.init) : new Set<string>();
+      if (keys.size === 0) continue;
+      const local = (declarator.id as Node & { name: string }).name;
+      for (const [exported, candidate] of syntax.localExports) if (candidate === local) found.push({ exported, keys });
+    }
+  }
+  return found;
 }
 
 /**
